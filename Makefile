@@ -1,0 +1,107 @@
+# Development entry points for the jobwatch.cloud collection (GNU make).
+#
+#   make demo   build + install the collection, run docs/examples/demo.yml against the emulator
+#   make test   every check CI runs (.ci/run calls it), stopping at the first failure
+#
+# Everything runs from a tool venv inside the repository (.venv), made on first use from
+# pinned versions; nothing is installed outside it except ansible-test's own caches under
+# ~/.ansible/test. Needs python3.11, make, git and access to PyPI.
+
+# Python that makes the tool venv. ansible-core 2.19 is the newest that runs on 3.11; to try
+# another line use e.g. `make test PYTHON=python3.12 VENV=.venv-3.12 TOOLS=<other pins>`.
+PYTHON ?= python3.11
+VENV ?= .venv
+TOOLS ?= tests/requirements-tools.txt
+BUILD_DIR ?= .build
+
+VENV_PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Python version ansible-test runs the tests with: the tool venv's own (recursive '=' so it is
+# only asked for when a test target runs).
+PYTHON_VERSION = $(shell $(VENV_PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+# ansible-test on a fresh ansible_collections/ copy of the tree, with the offline pip bootstrap.
+ANSIBLE_TEST := $(VENV_PY) hacking/ansible_test_offline.py --build-dir $(BUILD_DIR)
+# --venv: ansible-test makes its own virtual environments from tests/*/requirements.txt,
+# so a missing requirement fails here rather than on a user's machine.
+AT_OPTS = --venv --python $(PYTHON_VERSION) --color no
+
+PIP_INSTALL := $(VENV_PY) -m pip install --quiet --progress-bar off --disable-pip-version-check
+
+# The demo runs the installed collection (not the work tree), as a user would.
+DEMO_COLLECTIONS := $(VENV)/collections
+DEMO_ENV := ANSIBLE_COLLECTIONS_PATH=$(DEMO_COLLECTIONS) \
+	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+	PYTHONPATH=tests/emulator
+
+.DEFAULT_GOAL := help
+# `make test` must stop at the first failure and keep a readable order even under -j.
+.NOTPARALLEL:
+.DELETE_ON_ERROR:
+.PHONY: help venv sanity units integration docs-lint changelog-lint test build demo clean
+
+help:
+	@echo 'make demo            build and install the collection, run the demo playbook against the emulator'
+	@echo 'make test            changelog-lint, docs-lint, sanity, units, integration (what CI runs)'
+	@echo 'make venv            create $(VENV) with the pinned tools from $(TOOLS)'
+	@echo 'make sanity|units|integration|docs-lint|changelog-lint   one check'
+	@echo 'make build           build the collection tarball into $(BUILD_DIR)/'
+	@echo 'make clean           remove $(VENV), $(BUILD_DIR) and test output'
+
+venv: $(STAMP)
+
+# Redone only when the pinned requirements change. The last step puts ansible-test's pip
+# bootstrap stand-in into ~/.ansible/test/cache (ansible-test would otherwise download it
+# from a host that may be unreachable).
+$(STAMP): $(TOOLS) requirements.txt
+	@echo '== creating $(VENV) with $(PYTHON) and the tools pinned in $(TOOLS)'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -r $(TOOLS) -r requirements.txt
+	$(VENV_PY) hacking/ansible_test_offline.py --prepare-only
+	@touch $@
+
+# Cheapest checks first so a broken change fails fast.
+test: changelog-lint docs-lint sanity units integration
+	@echo '== make test: all checks passed'
+
+changelog-lint: venv
+	@echo '== antsibull-changelog lint'
+	$(VENV)/bin/antsibull-changelog lint
+
+# Validates plugin docs (DOCUMENTATION/EXAMPLES/RETURN, doc fragments, links) as rendered docs.
+docs-lint: venv
+	@echo '== antsibull-docs lint-collection-docs'
+	$(ANSIBLE_TEST) --exec antsibull-docs lint-collection-docs --plugin-docs .
+
+# Every sanity test that applies, no ignore files (tests/sanity/ignore-*.txt must not exist).
+sanity: venv
+	@echo '== ansible-test sanity'
+	@if ls tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
+		echo 'tests/sanity/ignore-*.txt found: fix the code instead of ignoring sanity errors' >&2; exit 1; fi
+	$(ANSIBLE_TEST) sanity $(AT_OPTS)
+
+units: venv
+	@echo '== ansible-test units'
+	$(ANSIBLE_TEST) units $(AT_OPTS)
+
+integration: venv
+	@echo '== ansible-test integration'
+	$(ANSIBLE_TEST) integration $(AT_OPTS)
+
+# Built from the git-listed copy, so untracked local files never end up in the tarball.
+build: venv
+	@echo '== ansible-galaxy collection build'
+	rm -f $(BUILD_DIR)/*.tar.gz
+	$(VENV)/bin/ansible-galaxy collection build --force --output-path $(BUILD_DIR) \
+		"$$($(ANSIBLE_TEST) --sync-only)"
+
+demo: build
+	@echo '== installing the collection into $(DEMO_COLLECTIONS)'
+	ANSIBLE_COLLECTIONS_PATH=$(DEMO_COLLECTIONS) $(VENV)/bin/ansible-galaxy collection install \
+		--force -p $(DEMO_COLLECTIONS) $(BUILD_DIR)/*.tar.gz
+	@echo '== running docs/examples/demo.yml against the emulator'
+	$(DEMO_ENV) $(VENV_PY) -m jobwatch_emulator --jobs docs/examples/demo_jobs.json -- \
+		$(VENV)/bin/ansible-playbook docs/examples/demo.yml
+
+# ~/.ansible/test (ansible-test's shared caches and venvs) is left alone on purpose.
+clean:
+	rm -rf $(VENV) $(BUILD_DIR) tests/output tests/integration/inventory
