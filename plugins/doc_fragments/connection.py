@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+
+class ModuleDocFragment(object):
+    # How requests reach the cloud: endpoint override, TLS and the per-request timeout.
+    DOCUMENTATION = r'''
+options:
+  endpoint:
+    description:
+      - The full URL of the service endpoint, replacing the one built from the region, for example
+        V(https://ecs.cn-north-4.myhuaweicloud.com).
+      - C(http://) is accepted for local stand-ins and tests.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the endpoint's TLS certificate.
+      - Setting it to V(false) gives a warning; prefer O(ca_path) for a private CA.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file of the CA certificates to trust instead of the system's.
+    type: path
+  timeout:
+    description:
+      - How long one HTTP request may take, in seconds. It bounds each request, never the whole wait
+        (see O(wait_timeout)).
+      - A request that times out is retried like any other transient failure.
+    type: float
+    default: 30
+notes:
+  - Requests that fail for a passing reason (connection errors, timeouts, HTTP 5xx, throttling) are retried up to
+    5 times with jittered exponential backoff, honouring the server's C(Retry-After). A throttling answer pauses
+    every request to that endpoint. Only reads are retried.
+requirements:
+  - python >= 3.9
+  - requests
+'''

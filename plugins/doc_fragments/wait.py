@@ -1,0 +1,43 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+
+class ModuleDocFragment(object):
+    # Waiting for a job, the same for every module.
+    DOCUMENTATION = r'''
+options:
+  wait:
+    description:
+      - Whether to wait until the job is finished, or reaches one of O(wait_for).
+      - Without waiting, the module asks once and the job's status never fails the task.
+    type: bool
+    default: false
+  wait_for:
+    description:
+      - Statuses to wait for, in the API's spelling, case-insensitive. Setting it implies O(wait=true).
+      - By default the wait ends at any status that will not change by itself.
+      - The wait also ends, and the task fails, at a final status from which none of these can be reached.
+      - A status the API never reports is refused before any request is sent.
+    type: list
+    elements: str
+  wait_timeout:
+    description:
+      - How long to wait, in seconds, before giving up. The task then fails with the last status seen.
+    type: int
+    default: 600
+  wait_interval:
+    description:
+      - A fixed pause between polls, in seconds.
+      - When not set, the pause adapts - it is 10% of the time waited so far, at least 1 and at most 30 seconds.
+        The first poll is immediate, the number of polls grows with the logarithm of the job's length, and the
+        module returns at most about 10% (or 1 second) after the job has ended.
+    type: float
+  fail_on_job_failure:
+    description:
+      - When the wait ends because the job failed (or can no longer reach O(wait_for)), fail the task.
+      - Set to V(false) to get the result and decide in the playbook, for example with RV(succeeded).
+      - A wait that times out always fails the task.
+    type: bool
+    default: true
+'''

@@ -1,0 +1,206 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One HTTP client for every cloud: session reuse, timeouts, TLS, retries, error mapping.
+
+What differs between clouds (how an error body reads, which codes mean "throttled") comes in
+as a ``conventions`` object; how a request is authenticated comes in as an ``auth`` object
+with ``apply(method, url, query, headers, body) -> headers`` and ``refresh() -> bool``.
+"""
+
+import json
+import re
+import threading
+import time
+import traceback
+from urllib.parse import quote, urlsplit
+
+from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
+
+try:
+    import requests
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - reported by the module with missing_required_lib()
+    requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD'))
+USER_AGENT = 'jobwatch.cloud-ansible-collection'
+
+
+class Response(object):
+    def __init__(self, status, headers, data, request_id):
+        self.status = status
+        self.headers = headers
+        self.data = data
+        self.request_id = request_id
+
+
+class _Transient(Exception):
+    """A failed attempt worth repeating; ``error`` is what to report if we give up."""
+
+    def __init__(self, error, server_pause=None):
+        super(_Transient, self).__init__(str(error))
+        self.error = error
+        self.server_pause = server_pause
+
+
+def encode_query(query):
+    # Encoded the way the signers canonicalise it, so what is signed is what is sent.
+    return '&'.join('%s=%s' % (quote(str(k), safe='~'), quote(str(v), safe='~')) for k, v in query)
+
+
+def describe_body(text, content_type):
+    """A short, safe description of a body that is not the JSON we expected."""
+    title = re.search(r'<title[^>]*>(.*?)</title>', text or '', re.I | re.S)
+    if title:
+        return 'an HTML page titled %r' % ' '.join(title.group(1).split())[:120]
+    snippet = ' '.join(re.sub(r'<[^>]+>', ' ', text or '').split())[:120]
+    kind = (content_type or 'no content type').split(';')[0]
+    return 'a %s body that is not valid JSON (%s)' % (kind, repr(snippet) if snippet else 'empty')
+
+
+class HttpClient(object):
+    def __init__(self, conventions, timeout=30, validate_certs=True, ca_path=None,
+                 retry=None, sleep=time.sleep, clock=time.monotonic, session=None):
+        self.conventions = conventions
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._clock = clock
+        self.session = session or requests.Session()
+        self.session.headers['User-Agent'] = USER_AGENT
+        # Never switch verification off unless asked to; a CA bundle path replaces the default.
+        self.session.verify = (ca_path or True) if validate_certs else False
+        self._pause_until = {}
+        self._lock = threading.Lock()
+        self.requests_sent = 0
+
+    # Throttling seen by one worker pauses every worker talking to the same host.
+    def _shared_pause(self, host):
+        with self._lock:
+            return self._pause_until.get(host, 0.0) - self._clock()
+
+    def _pause_host(self, host, seconds):
+        with self._lock:
+            self._pause_until[host] = max(self._pause_until.get(host, 0.0), self._clock() + seconds)
+
+    def request(self, method, url, what, query=(), headers=None, body=b'', auth=None, deadline=None, accept=None):
+        """Send one logical request, retrying transient failures within the policy and ``deadline``.
+
+        ``url`` has no query; ``query`` is a list of (key, value) pairs. ``accept(data)`` may
+        return a description of what is wrong with a 2xx answer, which is then treated as a
+        transient failure (a truncated body, a missing field), never as an answer.
+        """
+        method = method.upper()
+        host = urlsplit(url).netloc
+        retries = self.retry.retries if method in IDEMPOTENT_METHODS else 0
+        refreshed = False
+        attempt = 0
+        while True:
+            wait = self._shared_pause(host)
+            if wait > 0:
+                self._sleep_within(wait, deadline)
+            try:
+                return self._attempt(method, url, what, list(query), headers or {}, body, auth, accept)
+            except _Transient as failure:
+                error, server_pause = failure.error, failure.server_pause
+                if error.status == 401:
+                    # Only a credential that can be renewed (an expired login token) earns a second try.
+                    if auth is not None and not refreshed and auth.refresh():
+                        refreshed = True
+                        continue
+                    raise error
+                if server_pause is not None:
+                    self._pause_host(host, server_pause)
+                attempt += 1
+                pause = self.retry.pause(attempt, server_pause)
+                if attempt > retries or not self._time_left(pause, deadline):
+                    if retries:
+                        error.message += ' (gave up after %d attempts)' % attempt
+                    raise error
+                self._sleep(pause)
+
+    def _time_left(self, pause, deadline):
+        return deadline is None or self._clock() + pause < deadline
+
+    def _sleep_within(self, seconds, deadline):
+        if deadline is not None:
+            seconds = min(seconds, max(0.0, deadline - self._clock()))
+        self._sleep(seconds)
+
+    def _attempt(self, method, url, what, query, headers, body, auth, accept):
+        headers = dict(headers)
+        if auth is not None:
+            headers = auth.apply(method, url, query, headers, body)
+        full_url = url + ('?' + encode_query(query) if query else '')
+        with self._lock:
+            self.requests_sent += 1
+        try:
+            reply = self.session.request(method, full_url, headers=headers, data=body or None,
+                                         timeout=self.timeout, allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise JobwatchError(what, 'TLS verification of %s failed (%s)' % (urlsplit(url).netloc, _reason(exc)),
+                                hint='Give the CA that signed the endpoint certificate in ca_path, '
+                                     'or set validate_certs=false for a trusted test endpoint')
+        except requests.exceptions.Timeout:
+            raise _Transient(JobwatchError(what, 'no answer from %s within the %s s timeout' % (urlsplit(url).netloc, self.timeout)))
+        except requests.exceptions.ConnectionError as exc:
+            raise self._connection_failure(what, url, exc)
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+            raise _Transient(JobwatchError(what, 'the answer from %s broke off: %s' % (urlsplit(url).netloc, _reason(exc))))
+        except requests.exceptions.RequestException as exc:
+            raise JobwatchError(what, 'the request could not be sent: %s' % _reason(exc))
+        return self._read(reply, what, accept)
+
+    @staticmethod
+    def _connection_failure(what, url, exc):
+        reason = _reason(exc)
+        host = urlsplit(url).netloc
+        # A name that does not resolve will not resolve on the next try either.
+        if re.search(r'Name or service not known|nodename nor servname|getaddrinfo failed|Temporary failure in name resolution'
+                     r'|No address associated|NameResolutionError', reason):
+            return JobwatchError(what, 'the host name %s does not resolve' % urlsplit(url).hostname,
+                                 hint='Check region, cloud and endpoint')
+        return _Transient(JobwatchError(what, 'connection to %s failed: %s' % (host, reason)))
+
+    def _read(self, reply, what, accept):
+        conventions = self.conventions
+        request_id = conventions.request_id(reply.headers, None)
+        text = reply.text
+        try:
+            data = json.loads(text) if text.strip() else None
+        except ValueError:
+            data = None
+        if data is not None and not isinstance(data, dict):
+            data = None
+        if isinstance(data, dict):
+            request_id = conventions.request_id(reply.headers, data)
+        status = reply.status_code
+        content_type = reply.headers.get('Content-Type')
+        if 200 <= status < 300:
+            problem = 'the answer was %s' % describe_body(text, content_type) if data is None else (accept(data) if accept else None)
+            if problem:
+                raise _Transient(JobwatchError(what, problem, status=status, request_id=request_id))
+            return Response(status, reply.headers, data, request_id)
+        code, message = conventions.read_error(data) if data is not None else (None, None)
+        if not message:
+            message = 'the answer was %s' % describe_body(text, content_type)
+        error = JobwatchError(what, message, status=status, code=code, request_id=request_id,
+                              hint=conventions.hint(status, code))
+        if conventions.is_throttled(status, code):
+            raise _Transient(error, server_pause=conventions.server_pause(reply.headers))
+        if status == 401 or conventions.is_transient(status, code):
+            raise _Transient(error)
+        raise error
+
+
+def _reason(exc):
+    # The innermost reason reads best ("Connection refused"), without urllib3's object reprs.
+    reason = exc
+    while getattr(reason, 'args', None) and isinstance(reason.args[0], Exception):
+        reason = reason.args[0]
+    text = getattr(reason, 'reason', None) or reason
+    text = re.sub(r'<[^>]*object at 0x[0-9a-f]+>:?\s*', '', str(text))
+    return text.strip() or exc.__class__.__name__

@@ -1,0 +1,161 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Huawei Cloud: options, endpoints, error conventions and the authenticated connection."""
+
+from urllib.parse import quote
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
+from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
+from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._options import service_url
+from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import parse_retry_after
+
+ARGUMENT_SPEC = dict(
+    region=dict(type='str', fallback=(env_fallback, ['HW_REGION_NAME', 'OS_REGION_NAME'])),
+    cloud=dict(type='str', fallback=(env_fallback, ['HW_CLOUD'])),
+    project_id=dict(type='str', fallback=(env_fallback, ['HW_PROJECT_ID', 'HUAWEICLOUD_SDK_PROJECT_ID', 'OS_PROJECT_ID'])),
+    access_key=dict(type='str', no_log=False, fallback=(env_fallback, ['HW_ACCESS_KEY', 'HUAWEICLOUD_SDK_AK', 'OS_ACCESS_KEY'])),
+    secret_key=dict(type='str', no_log=True, fallback=(env_fallback, ['HW_SECRET_KEY', 'HUAWEICLOUD_SDK_SK', 'OS_SECRET_KEY'])),
+    security_token=dict(type='str', no_log=True, fallback=(env_fallback, ['HW_SECURITY_TOKEN', 'HUAWEICLOUD_SDK_SECURITY_TOKEN'])),
+    auth_token=dict(type='str', no_log=True, fallback=(env_fallback, ['HW_AUTH_TOKEN'])),
+    user_name=dict(type='str', fallback=(env_fallback, ['HW_USER_NAME'])),
+    password=dict(type='str', no_log=True, fallback=(env_fallback, ['HW_USER_PASSWORD'])),
+    domain_name=dict(type='str', fallback=(env_fallback, ['HW_DOMAIN_NAME'])),
+    iam_endpoint=dict(type='str', fallback=(env_fallback, ['HW_AUTH_URL'])),
+)
+
+CONSTRAINTS = dict(
+    mutually_exclusive=[('access_key', 'auth_token'), ('access_key', 'user_name'), ('auth_token', 'user_name')],
+    required_together=[('access_key', 'secret_key'), ('user_name', 'password', 'domain_name')],
+    required_by=dict(security_token='access_key'),
+)
+
+CREDENTIALS_HINT = ('Give access_key and secret_key (or HW_ACCESS_KEY and HW_SECRET_KEY), auth_token (or HW_AUTH_TOKEN), '
+                    'or user_name, password and domain_name (or HW_USER_NAME, HW_USER_PASSWORD and HW_DOMAIN_NAME)')
+
+THROTTLING_CODES = frozenset(('APIG.0308', 'APIGW.0308'))
+TRANSIENT_STATUSES = frozenset((500, 502, 503, 504))
+
+
+class HuaweiConventions(object):
+    """How Huawei Cloud APIs and their gateway report errors and throttling."""
+
+    @staticmethod
+    def request_id(headers, data):
+        return headers.get('X-Request-Id') or (data or {}).get('request_id')
+
+    @staticmethod
+    def read_error(data):
+        # Three shapes are in use: the gateway's and most services' {error_code, error_msg};
+        # ECS and IAM's {"error": {code, message}}; ECS job queries' top-level {code, message}.
+        nested = data.get('error') if isinstance(data.get('error'), dict) else {}
+        code = data.get('error_code') or nested.get('code') or data.get('code')
+        message = data.get('error_msg') or nested.get('message') or data.get('message')
+        return (str(code) if code is not None else None), message
+
+    @staticmethod
+    def is_throttled(status, code):
+        return status == 429 or code in THROTTLING_CODES
+
+    @staticmethod
+    def is_transient(status, code):
+        return status in TRANSIENT_STATUSES
+
+    @staticmethod
+    def server_pause(headers):
+        return parse_retry_after(headers.get('Retry-After'))
+
+    @staticmethod
+    def hint(status, code):
+        if status == 401:
+            return 'Check the credentials; a signature refused for its date means this machine\'s clock is off'
+        if status == 403:
+            return 'Check that the credentials may read this project and that project_id is right'
+        return None
+
+
+def default_cloud(region):
+    # The European site is a separate cloud with its own domain.
+    return 'myhuaweicloud.eu' if region and region.startswith('eu-west-1') else 'myhuaweicloud.com'
+
+
+class HuaweiConnection(object):
+    """An authenticated way to GET one Huawei service's project-scoped resources."""
+
+    def __init__(self, params, service, on_secret):
+        self.params = params
+        self.region = params.get('region')
+        cloud = params.get('cloud') or default_cloud(self.region)
+        self.endpoint = service_url(params.get('endpoint'), service, self.region, cloud)
+        self.iam_endpoint = service_url(params.get('iam_endpoint'), 'iam', self.region, cloud, option='iam_endpoint')
+        self.http = HttpClient(HuaweiConventions(), timeout=params['timeout'], validate_certs=params['validate_certs'],
+                               ca_path=params.get('ca_path'))
+        self._project_id = params.get('project_id')
+        self.auth = self._auth(params, on_secret)
+
+    def _auth(self, params, on_secret):
+        if params.get('auth_token'):
+            return TokenAuth(params['auth_token'])
+        if params.get('access_key'):
+            return AkSkAuth(params['access_key'], params['secret_key'], params.get('security_token'))
+        if params.get('user_name'):
+            if not (self._project_id or self.region):
+                raise JobwatchError('log in to IAM', 'password login needs a project: give region or project_id')
+            return PasswordAuth(self.http, self.iam_endpoint, params['user_name'], params['password'], params['domain_name'],
+                                project_id=self._project_id, project_name=self.region, on_secret=on_secret)
+        raise JobwatchError('authenticate to Huawei Cloud', 'no credentials were given', hint=CREDENTIALS_HINT)
+
+    def project_id(self, deadline=None):
+        if not self._project_id:
+            self._project_id = self._find_project_id(deadline)
+        self.auth.project_id = self._project_id
+        return self._project_id
+
+    def _find_project_id(self, deadline):
+        if isinstance(self.auth, PasswordAuth):
+            # The project-scoped login token names its project: no extra call.
+            self.auth.login()
+            return self.auth.project_id
+        if not self.region:
+            raise JobwatchError('find the project', 'neither project_id nor region was given', hint='Give project_id or region')
+        what = 'look up the project id of region %s in IAM' % self.region
+        reply = self.http.request('GET', self.iam_endpoint + '/v3/projects', what, query=[('name', self.region)],
+                                  auth=self.auth, deadline=deadline)
+        projects = reply.data.get('projects') or []
+        if not projects or not projects[0].get('id'):
+            raise JobwatchError(what, 'IAM knows no project named %s' % self.region, request_id=reply.request_id,
+                                hint='Check region, or give project_id')
+        return projects[0]['id']
+
+    def get(self, path, what, deadline=None, headers=None, accept=None, **segments):
+        """GET ``path`` (a template such as ``/v1/{project_id}/jobs/{job_id}``); each value fills one segment."""
+        segments['project_id'] = self.project_id(deadline)
+        encoded = dict((name, quote(str(value), safe='~')) for name, value in segments.items())
+        return self.http.request('GET', self.endpoint + path.format(**encoded), what, headers=headers,
+                                 auth=self.auth, deadline=deadline, accept=accept)
+
+
+class HuaweiJobApi(JobApi):
+    """Base of the Huawei Cloud job APIs: a host prefix and a path template describe each one."""
+
+    argument_spec = ARGUMENT_SPEC
+    constraints = CONSTRAINTS
+    options = {}
+    service = None   # host prefix: https://{service}.{region}.{cloud}
+    path = None      # e.g. /v1/{project_id}/jobs/{job_id}; the id fills the id_option placeholder
+
+    def connect(self, params, on_secret):
+        return HuaweiConnection(params, self.service, on_secret)
+
+    def request_headers(self, params):
+        return None
+
+    def fetch(self, connection, job_id, deadline):
+        reply = connection.get(self.path, 'query %s %s' % (self.noun, job_id), deadline,
+                               headers=self.request_headers(connection.params), accept=self.has_status,
+                               **{self.id_option: job_id})
+        return self.read_job(reply.data), reply.request_id

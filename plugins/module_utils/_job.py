@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a module says about its job API, and the result every module returns for one job."""
+
+import re
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+
+PENDING = 'pending'
+RUNNING = 'running'
+SUCCEEDED = 'succeeded'
+FAILED = 'failed'
+CANCELLED = 'cancelled'
+STOPPED = 'stopped'
+BLOCKED = 'blocked'
+FAILURE_STATES = frozenset((FAILED, CANCELLED))
+
+# Safe in one URL path segment and never a path trick; ids of every API here fit.
+ID_PATTERN = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.:-]*$')
+
+
+class JobApi(object):
+    """Subclass per API and fill in the class attributes; override the readers where needed."""
+
+    noun = 'job'             # how messages name it: "ECS job"
+    id_option = 'job_id'     # the module option holding the id
+    statuses = {}            # status as the API spells it -> (state, finished: will not change by itself)
+    blocked_reasons = {}     # status -> why a wait cannot go on by itself
+
+    def check_id(self, value):
+        """Refuse an id before any request is sent, saying what is wrong with it."""
+        text = value if value is None else str(value)
+        if not text or not text.strip():
+            raise JobwatchError('check %s' % self.id_option, '%s is empty' % self.id_option)
+        if not ID_PATTERN.match(text) or '..' in text:
+            raise JobwatchError('check %s' % self.id_option,
+                                '%s %r has characters a job id never has' % (self.id_option, text),
+                                hint='Job ids are made of letters, digits and - _ . :')
+        return text
+
+    def lookup(self, status):
+        """(state, finished) of a status, matched case-insensitively; unknown ones are taken as running."""
+        key = (status or '').upper()
+        for known, meaning in self.statuses.items():
+            if known.upper() == key:
+                return meaning
+        return (RUNNING, False)
+
+    def spelled(self, status):
+        """The API's own spelling of a status a user typed in any case, or None if it has none."""
+        for known in self.statuses:
+            if known.upper() == status.strip().upper():
+                return known
+        return None
+
+    # Readers: override when the API wraps the job ("data", "JobStatus") or names fields otherwise.
+    def read_job(self, data):
+        return data
+
+    def read_status(self, job):
+        return job.get('status')
+
+    def extras(self, job):
+        """Module-specific return keys that help the next task (server ids, nodes)."""
+        return {}
+
+    def failure_reason(self, job):
+        """The job's own account of why it failed, for ``msg``."""
+        return None
+
+    def fetch(self, connection, job_id, deadline):
+        """Ask the API once; return (job dict, request id). Cloud base classes implement this."""
+        raise NotImplementedError
+
+    def has_status(self, data):
+        # Used as the HTTP client's "accept": an answer without a status is not an answer.
+        job = self.read_job(data)
+        if not isinstance(job, dict) or not self.read_status(job):
+            return 'the answer has no job status in it'
+        return None
+
+
+def job_result(api, job, request_id):
+    """The keys every module returns for one job (DESIGN "What every module returns")."""
+    status = api.read_status(job)
+    state, finished = api.lookup(status)
+    result = dict(
+        job=camel_dict_to_snake_dict(job),
+        status=status,
+        state=state,
+        finished=finished,
+        succeeded=state == SUCCEEDED,
+        request_id=request_id,
+    )
+    result.update(api.extras(job))
+    return result

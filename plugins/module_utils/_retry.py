@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""How long to pause before trying a request again."""
+
+import random
+import time
+from email.utils import parsedate_to_datetime
+
+
+class RetryPolicy(object):
+    """Bounded retries with "full jitter" exponential backoff.
+
+    Full jitter (a uniform pause in [0, base * 2**attempt]) spreads many clients that were
+    throttled at the same moment, instead of waking them together again. When the server
+    names a pause (Retry-After), that pause is the floor: we never come back earlier.
+    """
+
+    def __init__(self, retries=5, base=0.5, cap=20.0, rand=random.random):
+        self.retries = retries
+        self.base = base
+        self.cap = cap
+        self._rand = rand
+
+    def pause(self, attempt, server_pause=None):
+        """Seconds to sleep before retry number ``attempt`` (1 for the first retry)."""
+        ceiling = min(self.cap, self.base * (2 ** (attempt - 1)))
+        jitter = ceiling * self._rand()
+        if server_pause is None:
+            return jitter
+        # A little jitter on top of the server's pause keeps throttled workers apart.
+        return server_pause + min(jitter, 0.1 * server_pause + 0.1)
+
+
+def parse_retry_after(value, now=None):
+    """Seconds from an HTTP ``Retry-After`` value (delay seconds or an HTTP date), or None."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None:
+        return None
+    return max(0.0, moment.timestamp() - (now if now is not None else time.time()))

@@ -1,0 +1,237 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r'''
+module: ecs_job_info
+short_description: Get the status of a Huawei Cloud ECS job, and wait for it to finish
+version_added: 0.1.0
+description:
+  - Queries an asynchronous job of the Huawei Cloud Elastic Cloud Server (ECS) service, such as the job returned
+    when servers are created, deleted or resized (C(GET /v1/{project_id}/jobs/{job_id})).
+  - With O(wait) or O(wait_for) it polls until the job is finished, fails the task when the job failed, and
+    returns the ids of the servers it made in RV(server_ids).
+  - A job in C(PENDING_PAYMENT) waits for a yearly/monthly order to be paid; it never moves by itself, so a wait
+    ends there at once with a message saying so.
+author:
+  - jobwatch.cloud contributors
+options:
+  job_id:
+    description:
+      - The id of the job, as returned by the request that started it.
+    type: str
+    required: true
+extends_documentation_fragment:
+  - jobwatch.cloud.huaweicloud
+  - jobwatch.cloud.connection
+  - jobwatch.cloud.wait
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it does the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is no diff.
+  action_group:
+    support: full
+    membership:
+      - jobwatch.cloud.huaweicloud
+    description: Use C(group/jobwatch.cloud.huaweicloud) in C(module_defaults) to set credentials once.
+seealso:
+  - name: ECS API, Querying Job Execution Status
+    description: The API this module calls.
+    link: https://support.huaweicloud.com/intl/en-us/api-ecs/ecs_02_0901.html
+'''
+
+EXAMPLES = r'''
+- name: Create servers, then wait for the job and use the new server ids
+  module_defaults:
+    group/jobwatch.cloud.huaweicloud:
+      region: cn-north-4
+      access_key: "{{ hw_access_key }}"
+      secret_key: "{{ hw_secret_key }}"
+  block:
+    - name: Wait until the job that creates the servers is finished
+      jobwatch.cloud.ecs_job_info:
+        job_id: "{{ create_servers.json.job_id }}"
+        wait: true
+        wait_timeout: 900
+      register: ecs_job
+
+    - name: Show the new servers
+      ansible.builtin.debug:
+        msg: "Created {{ ecs_job.server_ids | join(', ') }}"
+
+- name: Ask once, without waiting (the job's status never fails this task)
+  jobwatch.cloud.ecs_job_info:
+    region: cn-north-4
+    job_id: 2c9eb2c5544cbf6101544f0602af2b4f
+  register: ecs_job
+
+- name: Wait, but decide in the playbook what a failed job means
+  jobwatch.cloud.ecs_job_info:
+    region: cn-north-4
+    job_id: 2c9eb2c5544cbf6101544f0602af2b4f
+    wait: true
+    fail_on_job_failure: false
+  register: ecs_job
+
+- name: Report why the job failed
+  ansible.builtin.debug:
+    msg: "{{ ecs_job.job.fail_reason }}"
+  when: ecs_job.state == 'failed'
+'''
+
+RETURN = r'''
+job:
+  description: The job as the API returned it.
+  returned: success
+  type: dict
+  contains:
+    job_id:
+      description: The job id.
+      type: str
+      sample: 2c9eb2c5544cbf6101544f0602af2b4f
+    job_type:
+      description: What the job does.
+      type: str
+      sample: createServer
+    status:
+      description: C(INIT), C(RUNNING), C(SUCCESS), C(FAIL) or C(PENDING_PAYMENT).
+      type: str
+      sample: SUCCESS
+    begin_time:
+      description: When the job started.
+      type: str
+      sample: '2016-04-25T20:04:34.604Z'
+    end_time:
+      description: When the job finished.
+      type: str
+      sample: '2016-04-25T20:08:41.593Z'
+    error_code:
+      description: The error code of a failed job.
+      type: str
+      sample: Ecs.0013
+    fail_reason:
+      description: Why the job failed.
+      type: str
+    entities:
+      description: What the job works on - C(server_id), C(nic_id), or C(sub_jobs_total) and C(sub_jobs).
+      type: dict
+      sample: {"sub_jobs_total": 1, "sub_jobs": [{"job_id": "2c9eb2c5544cbf6101544f0635672b60", "status": "SUCCESS",
+               "job_type": "createSingleServer", "entities": {"server_id": "bae51750-0089-41a1-9b18-5c777978ff6d"}}]}
+status:
+  description: The job's status as the API spells it.
+  returned: success
+  type: str
+  sample: SUCCESS
+state:
+  description:
+    - The status normalized across modules - C(pending) (INIT), C(running), C(succeeded), C(failed), or
+      C(blocked) (PENDING_PAYMENT).
+  returned: success
+  type: str
+  sample: succeeded
+finished:
+  description: Whether the status is final (will not change by itself).
+  returned: success
+  type: bool
+  sample: true
+succeeded:
+  description: Whether the job succeeded.
+  returned: success
+  type: bool
+  sample: true
+server_ids:
+  description: The ids of the servers of the job and its sub-jobs, in order, without duplicates.
+  returned: success
+  type: list
+  elements: str
+  sample: ["bae51750-0089-41a1-9b18-5c777978ff6d"]
+failed_sub_jobs:
+  description: The sub-jobs that failed, each with C(job_id), C(job_type), C(error_code) and C(fail_reason).
+  returned: success
+  type: list
+  elements: dict
+  sample: []
+elapsed:
+  description: Seconds spent in the module, querying and waiting.
+  returned: always
+  type: float
+  sample: 12.31
+polls:
+  description: How many times the job's status was asked for (retries of one poll are not counted).
+  returned: always
+  type: int
+  sample: 6
+history:
+  description: When waiting, each change of status seen, with the seconds elapsed when it was first seen.
+  returned: when waiting
+  type: list
+  elements: dict
+  sample: [{"status": "RUNNING", "elapsed": 0.02}, {"status": "SUCCESS", "elapsed": 14.1}]
+request_id:
+  description: The request id of the last answer, for support tickets.
+  returned: when the cloud sent one
+  type: str
+  sample: 5e8f21b7d5c3a9f04a1b2c3d4e5f6a7b
+error:
+  description: On failure to query, the HTTP status, the cloud's error code and message.
+  returned: on error
+  type: dict
+  sample: {"status": 404, "code": "Ecs.0612", "message": "The job does not exist."}
+'''
+
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED, FAILED, PENDING, RUNNING, SUCCEEDED
+from ansible_collections.jobwatch.cloud.plugins.module_utils._module import JobModule
+
+
+class EcsJobApi(HuaweiJobApi):
+    noun = 'ECS job'
+    service = 'ecs'
+    path = '/v1/{project_id}/jobs/{job_id}'
+    statuses = {
+        'INIT': (PENDING, False),
+        'RUNNING': (RUNNING, False),
+        'SUCCESS': (SUCCEEDED, True),
+        'FAIL': (FAILED, True),
+        'PENDING_PAYMENT': (BLOCKED, True),
+    }
+    blocked_reasons = {
+        'PENDING_PAYMENT': 'a yearly/monthly order is waiting for payment. The job will not move until the order is '
+                           'paid (a cancelled order leaves it there until it is deleted after 14 days)',
+    }
+
+    def extras(self, job):
+        sub_jobs = _sub_jobs(job)
+        server_ids = []
+        for entities in [job.get('entities') or {}] + [sub.get('entities') or {} for sub in sub_jobs]:
+            if entities.get('server_id') and entities['server_id'] not in server_ids:
+                server_ids.append(entities['server_id'])
+        failed = [dict(job_id=sub.get('job_id'), job_type=sub.get('job_type'), error_code=sub.get('error_code'),
+                       fail_reason=sub.get('fail_reason') or (sub.get('entities') or {}).get('errorcode_message'))
+                  for sub in sub_jobs if str(sub.get('status')).upper() == 'FAIL']
+        return dict(server_ids=server_ids, failed_sub_jobs=failed)
+
+    def failure_reason(self, job):
+        reasons = []
+        if job.get('error_code') or job.get('fail_reason'):
+            reasons.append(' '.join(str(part) for part in (job.get('error_code'), job.get('fail_reason')) if part))
+        for sub in self.extras(job)['failed_sub_jobs']:
+            detail = ' '.join(str(part) for part in (sub['error_code'], sub['fail_reason']) if part) or 'no reason given'
+            reasons.append('sub-job %s (%s) failed: %s' % (sub['job_id'], sub['job_type'], detail))
+        return '; '.join(reasons) or None
+
+
+def _sub_jobs(job):
+    return [sub for sub in ((job.get('entities') or {}).get('sub_jobs') or []) if isinstance(sub, dict)]
+
+
+def main():
+    JobModule(EcsJobApi()).run()
+
+
+if __name__ == '__main__':
+    main()
