@@ -1,0 +1,15 @@
+"""A local stand-in for the cloud APIs the jobwatch.cloud modules talk to.
+
+Standard library only, so it runs in any virtual environment. Start it with
+``python -m jobwatch_emulator`` (see ``tests/emulator/README.md``) or in-process::
+
+    from jobwatch_emulator.server import Emulator
+
+    with Emulator(jobs=[...]) as emu:
+        ...  # talk to emu.url
+
+Module map: ``server`` (sockets and threads), ``app`` (one request from route to answer),
+``routing`` (path patterns), ``apig`` + ``sdk_hmac`` (Huawei API gateway authentication),
+``iam`` (tokens, projects), ``jobs`` (job store and timelines), ``faults`` (injected failures),
+``control`` (the ``/_emulator`` test API), ``services/`` (one file per cloud service).
+"""

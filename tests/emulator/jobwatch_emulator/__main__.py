@@ -1,0 +1,100 @@
+"""Command line: ``python -m jobwatch_emulator [options] [-- COMMAND ARGS...]``.
+
+Without a command: serve until SIGTERM/SIGINT. With one: serve on a free port while COMMAND
+runs with ``JOBWATCH_EMULATOR_URL`` in its environment, then exit with COMMAND's exit code.
+"""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+from . import iam
+from .server import Emulator
+
+URL_VARIABLE = "JOBWATCH_EMULATOR_URL"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m jobwatch_emulator",
+        usage="%(prog)s [options] [-- COMMAND ARGS...]",
+        description="Local stand-in for Huawei Cloud's API gateway, IAM and the ECS job API.",
+        epilog="With a COMMAND after --, run it with %s set and exit with its exit code." % URL_VARIABLE,
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free one (default)")
+    parser.add_argument("--jobs", metavar="FILE", help='JSON jobs document: {"jobs": [...], "credentials": {...}}')
+    parser.add_argument("--token-ttl", type=float, default=iam.DEFAULT_TOKEN_TTL, metavar="SECONDS",
+                        help="lifetime of IAM tokens (default: %(default)s)")
+    parser.add_argument("--port-file", metavar="FILE", help="write the port number to FILE once listening")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    return parser
+
+
+def _split_command(argv):
+    """Options before the first "--", COMMAND after it (argparse would mix them up)."""
+    if "--" in argv:
+        index = argv.index("--")
+        return argv[:index], argv[index + 1:]
+    return argv, []
+
+
+def _write_port_file(path: str, port: int) -> None:
+    # Written whole, then renamed: a script polling for the file never reads half of it.
+    partial = path + ".partial"
+    with open(partial, "w", encoding="utf-8") as handle:
+        handle.write("%d\n" % port)
+    os.replace(partial, path)
+
+
+def _serve_until_signalled() -> int:
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_args: stop.set())
+    while not stop.wait(0.5):
+        pass
+    return 0
+
+
+def _run_command(emulator: Emulator, command) -> int:
+    env = dict(os.environ, **{URL_VARIABLE: emulator.url})
+    try:
+        return subprocess.call(command, env=env)
+    except OSError as exc:
+        sys.stderr.write("jobwatch emulator: cannot run %s: %s\n" % (command[0], exc))
+        return 127
+
+
+def main(argv=None) -> int:
+    options, command = _split_command(sys.argv[1:] if argv is None else list(argv))
+    args = _parser().parse_args(options)
+    document = {}
+    if args.jobs:
+        try:
+            with open(args.jobs, encoding="utf-8") as handle:
+                document = json.load(handle)
+        except (OSError, ValueError) as exc:
+            sys.stderr.write("jobwatch emulator: cannot read jobs file %s: %s\n" % (args.jobs, exc))
+            return 2
+    try:
+        emulator = Emulator(jobs=document, token_ttl=args.token_ttl, host=args.host, port=args.port, verbose=args.verbose)
+    except (ValueError, TypeError, OSError) as exc:
+        sys.stderr.write("jobwatch emulator: %s\n" % exc)
+        return 2
+
+    with emulator:
+        if args.port_file:
+            _write_port_file(args.port_file, emulator.port)
+        # With a command, stdout belongs to it.
+        announce = sys.stderr if command else sys.stdout
+        announce.write("jobwatch emulator listening on %s\n" % emulator.url)
+        announce.flush()
+        return _run_command(emulator, command) if command else _serve_until_signalled()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

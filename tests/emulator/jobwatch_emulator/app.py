@@ -1,0 +1,102 @@
+"""One request from route to answer: route, authenticate, count, inject faults, answer.
+
+Kept free of sockets so it can be driven directly (``EmulatorApp().handle(request)``).
+"""
+
+import time
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence
+
+from . import apig, control, faults, iam
+from .identity import Identity
+from .jobs import JobStore
+from .messages import Request, Response
+from .requestlog import RequestLog
+from .routing import Route, Router
+from .services import SERVICES
+
+# How each route's callers prove who they are (Route.auth). Alibaba's ACS3 signature
+# (DataWorks) will be one more entry here.
+AUTHENTICATORS: Dict[str, Callable[["EmulatorApp", Request], Any]] = {
+    "none": lambda app, request: None,
+    "huawei": lambda app, request: apig.authenticate(request, app.identity, app.tokens, app.now()),
+}
+
+
+def load_document(document: Any):
+    """A jobs file's content to (job specs, credential overrides); ValueError when malformed."""
+    if isinstance(document, list):
+        return document, {}
+    if not isinstance(document, Mapping):
+        raise ValueError('a jobs document is {"jobs": [...], "credentials": {...}}')
+    unknown = sorted(set(document) - {"jobs", "credentials"})
+    if unknown:
+        raise ValueError("unknown top-level field(s) in jobs document: %s" % ", ".join(unknown))
+    specs = document.get("jobs") or []
+    if not isinstance(specs, list):
+        raise ValueError('"jobs" must be a list')
+    return specs, document.get("credentials") or {}
+
+
+class EmulatorApp:
+    """All the emulator's state and its request handling; thread-safe."""
+
+    def __init__(self, jobs: Sequence[Mapping[str, Any]] = (), credentials: Optional[Mapping[str, Any]] = None,
+                 token_ttl: float = iam.DEFAULT_TOKEN_TTL, now: Callable[[], float] = time.time):
+        self.identity = Identity.with_overrides(credentials)
+        self.now = now
+        self.tokens = iam.TokenStore(token_ttl)
+        self.jobs = JobStore(SERVICES, self.identity.default_project_id, now)
+        self.jobs.load_initial(jobs)
+        self.global_faults = faults.FaultQueue()
+        self.requests = RequestLog()
+        service_routes = [route for module in SERVICES.values() for route in module.ROUTES]
+        self.router = Router(control.ROUTES + iam.ROUTES + service_routes)
+
+    def reset(self) -> None:
+        self.jobs.reset()
+        self.tokens.clear()
+        self.global_faults.clear()
+        self.requests.clear()
+
+    def handle(self, request: Request) -> Response:
+        route, params, path_known = self.router.resolve(request)
+        if route is None:
+            # The gateway's answers for an unknown API (APIG error code table, APIG.0101).
+            message = "The API does not exist." if path_known else "The API does not exist or has not been published in the environment."
+            response = apig.gateway_error(request, 404, "APIG.0101", message)
+            self.requests.record(request.method, request.raw_path, None, None, str(response.status), None, request.request_id)
+            return response
+
+        job_id = params.get(route.job_param) if route.job_param else None
+        fault_kind = None
+        try:
+            auth = AUTHENTICATORS[route.auth](self, request)
+        except apig.GatewayError as exc:
+            response = exc.response(request)
+        else:
+            response, fault_kind = self._answer(route, request, params, auth, job_id)
+        if route.cloud_api:
+            status = response.disconnect or str(response.status)
+            self.requests.record(request.method, request.raw_path, route.name, job_id, status, fault_kind, request.request_id)
+        return response
+
+    def _answer(self, route: Route, request: Request, params: Dict[str, str], auth: Any, job_id: Optional[str]):
+        """(response, name of the fault that spoiled it or None), for an authenticated request."""
+        job = self.jobs.get(route.service, job_id) if job_id is not None else None
+        if job is not None:
+            with self.jobs.lock:
+                job.touch(self.now())
+
+        def normal() -> Response:
+            return route.handler(self, request, params, auth)
+
+        fault = None
+        if route.cloud_api:
+            fault = self.global_faults.take(route.service_name)
+            if fault is None and job is not None:
+                fault = job.faults.take()
+        if fault is None:
+            return normal(), None
+        if fault.kind == "gone" and job is not None:
+            self.jobs.remove(*job.key)
+        return faults.spoil(fault, request, normal, route.status_path), fault.kind

@@ -1,0 +1,170 @@
+"""Injected failures: what a long wait on a real cloud API meets sooner or later.
+
+A job's ``faults`` list (and the global list of ``POST /_emulator/faults``) is consumed in
+order. Each fault first lets ``after`` requests through normally, then spoils the next
+``times`` requests (``-1``: every request from then on), then the next fault takes over::
+
+    {"kind": "throttle", "times": 2, "after": 0, "retry_after": 1}
+
+Kinds and their options:
+
+- ``http_5xx``: ``status`` (503), ``error_code``/``error_msg`` (APIG-style body)
+- ``throttle``: HTTP 429, ``Retry-After: retry_after`` (1; null leaves the header out), APIG.0308
+- ``html_502``: an nginx "502 Bad Gateway" HTML page
+- ``bad_json``: the normal answer's body cut in half (``variant: truncated``) or not JSON (``malformed``)
+- ``slow``: the normal answer after ``delay`` seconds (5)
+- ``drop``: the connection closed without an answer
+- ``reset``: the connection reset (TCP RST)
+- ``missing_status``: the normal answer without its status field
+- ``gone``: the job is deleted; it answers like an unknown job from then on
+
+Error bodies are Huawei APIG's; a route's dialect (e.g. Alibaba's ``Throttling.User`` with
+``x-acs-retry-after``) would be chosen here by service when DataWorks arrives.
+"""
+
+import dataclasses
+import json
+import threading
+from typing import Any, Callable, List, Mapping, Optional, Sequence
+
+from .apig import gateway_error
+from .messages import DISCONNECT_DROP, DISCONNECT_RESET, Request, Response
+
+KINDS = ("http_5xx", "throttle", "html_502", "bad_json", "slow", "drop", "reset", "missing_status", "gone")
+FOREVER = -1
+
+# APIG codes for backend failures. APIG.0103 (500) is in Huawei's APIG error table; the
+# 502/503/504 codes and messages are from memory of that table (guess).
+_GATEWAY_5XX = {
+    500: ("APIG.0103", "The backend does not exist."),
+    502: ("APIG.0202", "Backend unavailable."),
+    503: ("APIG.0202", "Backend unavailable."),
+    504: ("APIG.0203", "Backend timeout."),
+}
+# Documented in Huawei FAQs ("How Do I Handle the Error APIG.0308?"); the limit numbers are ours.
+THROTTLE_CODE = "APIG.0308"
+THROTTLE_MESSAGE = "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute"
+NGINX_502_PAGE = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
+
+
+@dataclasses.dataclass
+class Fault:
+    kind: str
+    times: int = 1
+    after: int = 0
+    status: int = 503
+    error_code: Optional[str] = None
+    error_msg: Optional[str] = None
+    retry_after: Optional[float] = 1
+    delay: float = 5.0
+    variant: str = "truncated"
+    service: Optional[str] = None  # global faults only: spoil only this service's requests
+    passed: int = 0  # requests let through so far (counts up to ``after``)
+    spoiled: int = 0  # requests spoiled so far (counts up to ``times``)
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any]) -> "Fault":
+        if not isinstance(spec, Mapping):
+            raise ValueError("a fault must be a JSON object, got %r" % (spec,))
+        options = {field.name for field in dataclasses.fields(cls)} - {"passed", "spoiled"}
+        unknown = sorted(set(spec) - options)
+        if unknown:
+            raise ValueError("fault %r: unknown option(s) %s" % (spec.get("kind"), ", ".join(unknown)))
+        if spec.get("kind") not in KINDS:
+            raise ValueError("unknown fault kind %r (known: %s)" % (spec.get("kind"), ", ".join(KINDS)))
+        fault = cls(**spec)
+        if fault.variant not in ("truncated", "malformed"):
+            raise ValueError("bad_json variant must be truncated or malformed")
+        counts_ok = all(isinstance(value, int) and not isinstance(value, bool) for value in (fault.times, fault.after, fault.status))
+        if not counts_ok or (fault.times != FOREVER and fault.times < 1) or fault.after < 0:
+            raise ValueError("fault %r: times must be >= 1 (or -1 for always), after >= 0, status an integer" % fault.kind)
+        return fault
+
+    @property
+    def used_up(self) -> bool:
+        return self.times != FOREVER and self.spoiled >= self.times
+
+
+class FaultQueue:
+    """The pending faults of one job, or the global ones; safe to share between threads."""
+
+    def __init__(self, specs: Sequence[Mapping[str, Any]] = ()):
+        self._lock = threading.Lock()
+        self._faults: List[Fault] = []
+        self.extend(specs)
+
+    def extend(self, specs: Sequence[Mapping[str, Any]]) -> None:
+        if not isinstance(specs, (list, tuple)):
+            raise ValueError("faults must be a list")
+        faults = [Fault.from_spec(spec) for spec in specs]
+        with self._lock:
+            self._faults.extend(faults)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def take(self, service: Optional[str] = None) -> Optional[Fault]:
+        """The fault that spoils this request, or None to answer it normally."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.service is not None and fault.service != service:
+                    continue
+                if fault.passed < fault.after:
+                    fault.passed += 1
+                    return None
+                fault.spoiled += 1
+                if fault.used_up:
+                    self._faults.remove(fault)
+                return fault
+            return None
+
+    def pending(self) -> List[str]:
+        with self._lock:
+            return [fault.kind for fault in self._faults]
+
+
+def spoil(fault: Fault, request: Request, normal: Callable[[], Response], status_path: Sequence[str]) -> Response:
+    """The answer under ``fault``; ``normal()`` makes the answer the request would have had."""
+    kind = fault.kind
+    if kind == "http_5xx":
+        code, message = _GATEWAY_5XX.get(fault.status, _GATEWAY_5XX[503])
+        return gateway_error(request, fault.status, fault.error_code or code, fault.error_msg or message)
+    if kind == "throttle":
+        headers = [] if fault.retry_after is None else [("Retry-After", _seconds(fault.retry_after))]
+        return gateway_error(request, 429, fault.error_code or THROTTLE_CODE, fault.error_msg or THROTTLE_MESSAGE, headers)
+    if kind == "html_502":
+        return Response(status=502, body=NGINX_502_PAGE, content_type="text/html")
+    if kind in ("drop", "reset"):
+        return Response(status=0, disconnect=DISCONNECT_DROP if kind == "drop" else DISCONNECT_RESET)
+
+    response = normal()
+    if kind == "slow":
+        response.delay = fault.delay
+    elif kind == "bad_json":
+        response.body = response.body[:len(response.body) // 2] if fault.variant == "truncated" else b"{'status': 'RUNNING',}"
+        response.content_type = "application/json"
+    elif kind == "missing_status":
+        response.body = _without(response.body, status_path)
+    return response  # "gone" was applied to the job store before the answer was made
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _without(body: bytes, path: Sequence[str]) -> bytes:
+    """The JSON body with the field at ``path`` removed (unchanged if it is not there)."""
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except ValueError:
+        return body
+    node = document
+    for name in path[:-1]:
+        node = node.get(name) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node.pop(path[-1], None)
+    return json.dumps(document, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,170 @@
+"""Sockets and threads: the HTTP(S) server around ``app.EmulatorApp``.
+
+In-process use (tests)::
+
+    with Emulator(jobs=[{"id": "job-1", "timeline": [["RUNNING", 0], ["SUCCESS", 2]]}]) as emu:
+        emu.url            # http://127.0.0.1:PORT
+        emu.requests()     # what GET /_emulator/requests answers
+"""
+
+import socket
+import ssl
+import struct
+import sys
+import threading
+import traceback
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Mapping, Optional, Sequence, Union
+
+from . import iam
+from .app import EmulatorApp, load_document
+from .messages import DISCONNECT_RESET, Request, json_response
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as clients with a session expect
+    server_version = "jobwatch-emulator"
+    sys_version = ""
+
+    def setup(self):
+        super().setup()
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.do_handshake()  # here, in the connection's own thread, not in accept()
+
+    def _serve(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        raw_path, _sep, raw_query = self.path.partition("?")
+        request = Request(self.command, raw_path, raw_query, self.headers, body, uuid.uuid4().hex)
+        try:
+            response = self.server.app.handle(request)
+        except Exception:  # pylint: disable=broad-except
+            # An emulator bug must not look like a network fault to the client under test.
+            traceback.print_exc(file=sys.stderr)
+            response = json_response(500, {"error": "emulator bug, see the emulator's stderr"})
+
+        if response.delay and self.server.stopping.wait(response.delay):
+            response.disconnect = response.disconnect or "drop"  # shutting down: do not answer late
+        if response.disconnect:
+            self.close_connection = True
+            if response.disconnect == DISCONNECT_RESET:
+                self.server.reset_on_close(self.connection)
+            return
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("X-Request-Id", request.request_id)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # a slow answer in progress must not hold up shutdown
+    allow_reuse_address = True
+
+    def __init__(self, address, app: EmulatorApp, ssl_context: Optional[ssl.SSLContext] = None, verbose: bool = False):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.app = app
+        self.ssl_context = ssl_context
+        self.verbose = verbose
+        self.stopping = threading.Event()
+        self._to_reset = set()
+        self._reset_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def get_request(self):
+        connection, address = super().get_request()
+        if self.ssl_context is not None:
+            connection = self.ssl_context.wrap_socket(connection, server_side=True, do_handshake_on_connect=False)
+        return connection, address
+
+    def reset_on_close(self, connection) -> None:
+        with self._reset_lock:
+            self._to_reset.add(connection)
+
+    def shutdown_request(self, request):
+        with self._reset_lock:
+            reset = request in self._to_reset
+            self._to_reset.discard(request)
+        if reset:
+            # Linger 0 makes close() send RST; the normal path would send FIN first.
+            request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            request.close()
+            return
+        super().shutdown_request(request)
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError, socket.timeout)):
+            return  # the client went away or refused our certificate: its business, not ours
+        super().handle_error(request, client_address)
+
+
+class Emulator:
+    """The emulator on a free port (by default) in a background thread.
+
+    ``jobs``: a list of job specs, or a whole jobs document ``{"jobs": [...], "credentials": {...}}``.
+    ``credentials``: overrides of ``identity.Identity`` fields (win over the document's).
+    ``ssl_context``: serve HTTPS with this server-side context (e.g. from a throwaway CA).
+    """
+
+    def __init__(self, jobs: Union[Sequence[Mapping[str, Any]], Mapping[str, Any]] = (),
+                 credentials: Optional[Mapping[str, Any]] = None, token_ttl: float = iam.DEFAULT_TOKEN_TTL,
+                 host: str = "127.0.0.1", port: int = 0, ssl_context: Optional[ssl.SSLContext] = None,
+                 verbose: bool = False):
+        specs, document_credentials = load_document(jobs if isinstance(jobs, Mapping) else list(jobs))
+        merged_credentials = dict(document_credentials, **(credentials or {}))
+        self.app = EmulatorApp(specs, merged_credentials, token_ttl)
+        self._server = _Server((host, port), self.app, ssl_context, verbose)
+        self._thread: Optional[threading.Thread] = None
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        host = self._server.server_address[0]
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+        scheme = "https" if self._server.ssl_context is not None else "http"
+        return "%s://%s:%d" % (scheme, "[%s]" % host if ":" in host else host, self.port)
+
+    def start(self) -> "Emulator":
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name="jobwatch-emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stopping.set()
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._server.server_close()
+
+    def __enter__(self) -> "Emulator":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    # Shortcuts to the control API for in-process tests.
+    def add_jobs(self, specs: Sequence[Mapping[str, Any]]):
+        return self.app.jobs.add(specs)
+
+    def requests(self) -> Mapping[str, Any]:
+        return self.app.requests.snapshot()
+
+    def reset(self) -> None:
+        self.app.reset()

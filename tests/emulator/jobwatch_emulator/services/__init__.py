@@ -1,0 +1,9 @@
+"""One file per cloud service: its routes and how it renders a job.
+
+A service module provides ``NAME`` (the ``"service"`` value of its job specs) and ``ROUTES``
+(``routing.Route`` list). Register it in ``SERVICES`` below; nothing else needs to change.
+"""
+
+from . import ecs
+
+SERVICES = {module.NAME: module for module in (ecs,)}
