@@ -1,3 +1,5 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A local stand-in for the cloud APIs the jobwatch.cloud modules talk to.
 
 Standard library only, so it runs in any virtual environment. Start it with

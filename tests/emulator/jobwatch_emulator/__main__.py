@@ -1,3 +1,5 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Command line: ``python -m jobwatch_emulator [options] [-- COMMAND ARGS...]``.
 
 Without a command: serve until SIGTERM/SIGINT. With one: serve on a free port while COMMAND

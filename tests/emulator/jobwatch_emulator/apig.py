@@ -1,3 +1,5 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Huawei Cloud's API gateway (APIG): who is calling, and its error answers.
 
 Every Huawei route (ECS, IAM projects, later DataArts and CFW) passes through

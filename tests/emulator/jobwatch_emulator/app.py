@@ -1,3 +1,5 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """One request from route to answer: route, authenticate, count, inject faults, answer.
 
 Kept free of sockets so it can be driven directly (``EmulatorApp().handle(request)``).

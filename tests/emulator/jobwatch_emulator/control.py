@@ -1,9 +1,11 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The test-control API under ``/_emulator`` (no authentication).
 
 - ``GET  /_emulator/health``          ``{"status": "ok"}``
 - ``GET  /_emulator/jobs``            every job and its current status
 - ``POST /_emulator/jobs``            add or replace jobs: ``{"jobs": [...]}`` (as in a jobs file)
-- ``GET  /_emulator/requests``        counts: total, by_job, by_route, by_status, recent requests
+- ``GET  /_emulator/requests``        counts: total, jobs, routes, statuses, recent requests
 - ``POST /_emulator/faults``          global faults for every request: ``{"faults": [...]}``
   (a fault may name a ``service``, e.g. ``"iam"`` or ``"ecs"``, to spoil only that one)
 - ``POST /_emulator/tokens/expire``   expire every IAM token issued so far

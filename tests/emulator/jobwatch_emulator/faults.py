@@ -1,3 +1,5 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Injected failures: what a long wait on a real cloud API meets sooner or later.
 
 A job's ``faults`` list (and the global list of ``POST /_emulator/faults``) is consumed in

@@ -1,3 +1,5 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Huawei IAM: password login to a token, and the project list the SDKs read project ids from.
 
 Shapes follow the IAM API reference ("Obtaining a User Token Through Password Authentication",

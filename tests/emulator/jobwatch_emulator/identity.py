@@ -1,3 +1,5 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Who the emulator accepts: default credentials, kept in this one place.
 
 A jobs file may override any field under ``"credentials"`` (same names as below;

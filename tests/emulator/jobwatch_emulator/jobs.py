@@ -1,3 +1,5 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Jobs whose status moves on a scripted timeline.
 
 A job spec (jobs file, ``POST /_emulator/jobs``, or ``Emulator(jobs=...)``)::

@@ -1,5 +1,15 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Counts of the requests the emulator answered, so tests can assert retry bounds and
-"no request was sent" (``GET /_emulator/requests``)."""
+"no request was sent" (``GET /_emulator/requests``)::
+
+    {"total": 7, "jobs": {"job-1": 5}, "routes": {"ecs.show_job": 5, "iam.create_token": 2},
+     "statuses": {"200": 4, "503": 2, "drop": 1}, "recent": [{"method", "path", "route", "job_id",
+     "status", "fault", "request_id"}, ...]}
+
+Every request to a cloud API counts, refused ones included (a wrong signature is still a request
+sent); control API calls do not. ``recent`` keeps the last 500.
+"""
 
 import collections
 import threading
@@ -33,9 +43,9 @@ class RequestLog:
         with self._lock:
             return {
                 "total": self._total,
-                "by_job": dict(self._by_job),
-                "by_route": dict(self._by_route),
-                "by_status": dict(self._by_status),
+                "jobs": dict(self._by_job),
+                "routes": dict(self._by_route),
+                "statuses": dict(self._by_status),
                 "recent": list(self._recent),
             }
 

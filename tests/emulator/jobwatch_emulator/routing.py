@@ -1,3 +1,5 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which handler answers a request: path templates matched on the raw path.
 
 Matching happens before any decoding, so an encoded "/" (%2F) in a job name stays inside its

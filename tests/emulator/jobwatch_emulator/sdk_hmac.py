@@ -1,3 +1,5 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The ``SDK-HMAC-SHA256`` algorithm seen from the server side.
 
 Written from the algorithm (API-FACTS.md, "Huawei authentication") and checked against

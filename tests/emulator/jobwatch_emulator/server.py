@@ -1,3 +1,5 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Sockets and threads: the HTTP(S) server around ``app.EmulatorApp``.
 
 In-process use (tests)::

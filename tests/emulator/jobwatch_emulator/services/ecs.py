@@ -1,3 +1,5 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Huawei ECS: ``GET /v1/{project_id}/jobs/{job_id}`` (SDK ``ShowJob``).
 
 The answer has the fields of the "Querying Job Execution Status" page (seed 003). From a job
@@ -11,10 +13,11 @@ spec's ``result``:
 - ``job_type`` defaults to ``createServer`` (a sub-job's to its parent's);
 - any other key is copied into the answer as is.
 
-Errors use the ECS shape ``{"error": {"code", "message"}}`` with the codes of the ECS API
-reference's error code table (OTC edition, "Error Codes"):
-``Common.0011`` "Failed to query system tasks." (invalid job ID) and ``Ecs.0023``
-"project_id in token mismatches with project_id in url.", both listed with HTTP 400 there.
+Errors use the ECS shape ``{"error": {"code", "message"}}``. Codes and messages are those of
+the ECS API reference's error code table (OTC edition, "Error Codes"): ``Common.0011`` "Failed to
+query system tasks." (invalid job ID) and ``Ecs.0023`` "project_id in token mismatches with
+project_id in url.". That table lists both with HTTP 400 but warns its HTTP statuses "may not be
+accurate"; we answer 404 and 403 as the collection's design asks (a choice, not a fact).
 """
 
 import datetime
@@ -26,8 +29,8 @@ from ..routing import Route
 
 NAME = "ecs"
 TERMINAL_STATUSES = ("SUCCESS", "FAIL")
-JOB_NOT_FOUND = (400, "Common.0011", "Failed to query system tasks.")
-PROJECT_MISMATCH = (400, "Ecs.0023", "project_id in token mismatches with project_id in url.")
+JOB_NOT_FOUND = (404, "Common.0011", "Failed to query system tasks.")
+PROJECT_MISMATCH = (403, "Ecs.0023", "project_id in token mismatches with project_id in url.")
 _TERMINAL_ONLY = ("error_code", "fail_reason")
 
 
