@@ -125,7 +125,7 @@ class ScriptedServer(object):
         self.port = self._server.server_address[1]
         self.url = 'http://127.0.0.1:%d' % self.port
         self.host = '127.0.0.1:%d' % self.port
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs=dict(poll_interval=0.05))
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs=dict(poll_interval=0.01))
         self._thread.daemon = True
         self._thread.start()
 

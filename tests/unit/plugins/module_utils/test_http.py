@@ -1,0 +1,417 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HttpClient against a real local HTTP server that answers from a script.
+
+Sleeping and the monotonic clock are fake (injected), so retries and pauses cost no time and
+no assertion depends on how fast this machine is. Only the timeout tests need a real socket
+timeout; they use 0.2 s and a server that holds the request far longer than that.
+"""
+
+from urllib.parse import unquote
+
+import pytest
+
+from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient, USER_AGENT, describe_body, encode_query
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
+from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
+    FakeClock, ScriptedServer, answer, closed_port_url, drop, html_answer, json_answer, slow)
+
+JOB = {'status': 'RUNNING', 'job_id': 'j1'}
+OK = json_answer(200, JOB, headers={'X-Request-Id': 'req-ok'})
+
+
+@pytest.fixture(name='server')
+def _server():
+    with ScriptedServer() as server:
+        yield server
+
+
+@pytest.fixture(name='clock')
+def _clock():
+    return FakeClock()
+
+
+@pytest.fixture(name='make_client')
+def _make_client(clock):
+    made = []
+
+    def make(retries=3, timeout=5.0, draw=0.5, base=0.5, **kwargs):
+        client = HttpClient(HuaweiConventions(), timeout=timeout, sleep=clock.sleep, clock=clock,
+                            retry=RetryPolicy(retries=retries, base=base, cap=20.0, rand=lambda: draw), **kwargs)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.session.close()
+
+
+class RecordingAuth(object):
+    """An auth that stamps a token on each attempt and says whether a refresh is possible."""
+
+    def __init__(self, refreshable):
+        self.refreshable = refreshable
+        self.refreshes = 0
+        self.token = 'token-1'
+
+    def apply(self, method, url, query, headers, body):
+        headers = dict(headers)
+        headers['X-Auth-Token'] = self.token
+        return headers
+
+    def refresh(self):
+        self.refreshes += 1
+        if self.refreshable:
+            self.token = 'token-%d' % (self.refreshes + 1)
+        return self.refreshable
+
+
+def get(client, server, path='/v1/p/jobs/j1', **kwargs):
+    return client.request('GET', server.url + path, 'query ECS job j1', **kwargs)
+
+
+TRANSIENT_FAULTS = [
+    pytest.param(json_answer(503, {'error_code': 'SYS.0503', 'error_msg': 'busy'}), id='503'),
+    pytest.param(json_answer(500, {'error': {'code': 'Ecs.0001', 'message': 'internal'}}), id='500'),
+    pytest.param(html_answer(502, '502 Bad Gateway'), id='502-html-page'),
+    pytest.param(answer(504, ''), id='504-empty'),
+    pytest.param(json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'}, headers={'Retry-After': '3'}),
+                 id='429-retry-after'),
+    pytest.param(json_answer(400, {'error_code': 'APIGW.0308', 'error_msg': 'The request is throttled.'}),
+                 id='apigw-0308-body'),
+    pytest.param(drop(), id='connection-dropped'),
+    pytest.param(answer(200, '{"status": "RUNN', content_type='application/json'), id='malformed-json-200'),
+    pytest.param(answer(200, '["status", "RUNNING"]', content_type='application/json'), id='json-list-200'),
+]
+
+
+@pytest.mark.parametrize('fault', TRANSIENT_FAULTS)
+def test_transient_failure_is_retried_then_answered(server, clock, make_client, fault):
+    server.add(fault, OK)
+    client = make_client(retries=3)
+    reply = get(client, server)
+    assert reply.data == JOB
+    assert reply.request_id == 'req-ok'
+    assert len(server.requests) == 2
+    assert client.requests_sent == 2
+    assert len(clock.sleeps) == 1
+
+
+def test_retry_after_is_honoured_as_the_floor_of_the_pause(server, clock, make_client):
+    server.add(json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'}, headers={'Retry-After': '7'}), OK)
+    get(make_client(retries=3, draw=0.0), server)
+    assert clock.sleeps and clock.sleeps[0] >= 7.0
+    assert sum(clock.sleeps) <= 7.0 + 0.8
+
+
+def test_accept_rejection_is_retried_not_taken_as_the_answer(server, clock, make_client):
+    server.add(json_answer(200, {'job_id': 'j1'}), json_answer(200, {'job_id': 'j1', 'status': 'SUCCESS'}))
+    seen = []
+
+    def accept(data):
+        seen.append(data)
+        return None if data.get('status') else 'the answer has no job status in it'
+
+    reply = get(make_client(retries=3), server, accept=accept)
+    assert reply.data['status'] == 'SUCCESS'
+    assert len(seen) == 2 and len(server.requests) == 2
+
+
+def test_accept_rejection_every_time_gives_up_saying_what_was_wrong(server, clock, make_client):
+    server.set_default(json_answer(200, {'job_id': 'j1'}, headers={'X-Request-Id': 'req-7'}))
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=2), server, accept=lambda data: 'the answer has no job status in it')
+    text = str(caught.value)
+    assert 'the answer has no job status in it' in text
+    assert 'gave up after 3 attempts' in text
+    assert 'req-7' in text
+    assert len(server.requests) == 3
+
+
+def test_gives_up_after_the_bound_naming_code_and_request_id(server, clock, make_client):
+    server.set_default(json_answer(503, {'error_code': 'SYS.0503', 'error_msg': 'The service is busy.'},
+                                   headers={'X-Request-Id': 'abc-123'}))
+    client = make_client(retries=2)
+    with pytest.raises(JobwatchError) as caught:
+        get(client, server)
+    error = caught.value
+    text = str(error)
+    assert 'query ECS job j1' in text
+    assert 'HTTP 503' in text and 'SYS.0503' in text and 'The service is busy.' in text
+    assert 'abc-123' in text
+    assert 'gave up after 3 attempts' in text
+    assert (error.status, error.code, error.request_id) == (503, 'SYS.0503', 'abc-123')
+    assert len(server.requests) == 3 and client.requests_sent == 3
+    assert len(clock.sleeps) == 2
+
+
+def test_connection_refused_is_retried_then_reported(clock, make_client):
+    url = closed_port_url()
+    client = make_client(retries=2)
+    with pytest.raises(JobwatchError) as caught:
+        client.request('GET', url + '/v1/p/jobs/j1', 'query ECS job j1')
+    text = str(caught.value)
+    assert 'connection to %s failed' % url.split('//')[1] in text
+    assert 'gave up after 3 attempts' in text
+    assert 'object at 0x' not in text and 'Traceback' not in text
+    assert client.requests_sent == 3
+
+
+@pytest.mark.parametrize('method', ['POST', 'PUT', 'DELETE'])
+@pytest.mark.parametrize('fault', [json_answer(503, {'error_code': 'SYS.0503', 'error_msg': 'busy'}), drop(),
+                                   json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'})],
+                         ids=['503', 'drop', '429'])
+def test_a_call_that_may_create_something_is_never_retried(server, clock, make_client, method, fault):
+    server.add(fault, OK)
+    client = make_client(retries=5)
+    with pytest.raises(JobwatchError) as caught:
+        client.request(method, server.url + '/v1/p/cloudservers', 'create servers', body=b'{}')
+    assert len(server.requests) == 1
+    assert client.requests_sent == 1
+    assert clock.sleeps == []
+    assert 'gave up' not in str(caught.value)
+
+
+def test_401_is_not_retried_without_auth(server, clock, make_client):
+    server.add(json_answer(401, {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information'}), OK)
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=5), server)
+    assert caught.value.status == 401 and caught.value.code == 'APIGW.0301'
+    assert 'Check the credentials' in str(caught.value)
+    assert len(server.requests) == 1 and clock.sleeps == []
+
+
+def test_401_is_not_retried_when_the_credential_cannot_be_renewed(server, clock, make_client):
+    server.add(json_answer(401, {'error_code': 'APIGW.0301', 'error_msg': 'bad signature'}), OK)
+    auth = RecordingAuth(refreshable=False)
+    with pytest.raises(JobwatchError):
+        get(make_client(retries=5), server, auth=auth)
+    assert auth.refreshes == 1
+    assert len(server.requests) == 1
+
+
+def test_401_is_retried_exactly_once_after_a_refresh(server, clock, make_client):
+    server.set_default(json_answer(401, {'error_code': 'APIGW.0307', 'error_msg': 'The token expires.'}))
+    auth = RecordingAuth(refreshable=True)
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=5), server, auth=auth)
+    assert caught.value.status == 401
+    assert auth.refreshes == 1
+    assert [request.headers['X-Auth-Token'] for request in server.requests] == ['token-1', 'token-2']
+
+
+def test_401_then_success_after_a_refresh(server, clock, make_client):
+    server.add(json_answer(401, {'error_code': 'APIGW.0307', 'error_msg': 'The token expires.'}), OK)
+    auth = RecordingAuth(refreshable=True)
+    reply = get(make_client(retries=5), server, auth=auth)
+    assert reply.data == JOB
+    assert [request.headers['X-Auth-Token'] for request in server.requests] == ['token-1', 'token-2']
+    assert clock.sleeps == []
+
+
+def test_password_login_token_expiring_mid_wait_is_renewed_once(server, clock, make_client):
+    token_reply = {'token': {'project': {'id': 'project-from-token', 'name': 'cn-north-4'}}}
+    server.add(json_answer(201, token_reply, headers={'X-Subject-Token': 'login-1'}),
+               OK,
+               json_answer(401, {'error_code': 'APIGW.0307', 'error_msg': 'The token expires.'}),
+               json_answer(201, token_reply, headers={'X-Subject-Token': 'login-2'}),
+               OK)
+    client = make_client(retries=3)
+    secrets = []
+    auth = PasswordAuth(client, server.url, 'alice', 'pa55', 'example', project_name='cn-north-4',
+                        on_secret=secrets.append, clock=clock)
+    get(client, server, auth=auth)
+    clock.advance(3600)
+    get(client, server, auth=auth)
+    paths = [(request.method, request.path, request.headers.get('X-Auth-Token')) for request in server.requests]
+    assert paths == [('POST', '/v3/auth/tokens', None), ('GET', '/v1/p/jobs/j1', 'login-1'), ('GET', '/v1/p/jobs/j1', 'login-1'),
+                     ('POST', '/v3/auth/tokens', None), ('GET', '/v1/p/jobs/j1', 'login-2')]
+    assert auth.logins == 2 and auth.project_id == 'project-from-token'
+    assert secrets == ['login-1', 'login-2']
+
+
+def test_password_login_token_refused_right_after_login_is_not_renewed(server, clock, make_client):
+    # Logging in again would only loop: the token is refused for another reason than its age.
+    token_reply = {'token': {'project': {'id': 'p'}}}
+    server.add(json_answer(201, token_reply, headers={'X-Subject-Token': 'login-1'}),
+               json_answer(401, {'error_code': 'APIGW.0302', 'error_msg': 'The IAM user is forbidden.'}))
+    client = make_client(retries=3)
+    auth = PasswordAuth(client, server.url, 'alice', 'pa55', 'example', project_id='p', clock=clock)
+    with pytest.raises(JobwatchError) as caught:
+        get(client, server, auth=auth)
+    assert caught.value.code == 'APIGW.0302'
+    assert auth.logins == 1 and len(server.requests) == 2
+
+
+def test_token_auth_sends_x_auth_token(server, clock, make_client):
+    server.add(OK)
+    get(make_client(), server, auth=TokenAuth('my-token'))
+    assert server.requests[0].headers['X-Auth-Token'] == 'my-token'
+
+
+def test_throttling_pauses_the_next_request_to_the_same_host(server, clock, make_client):
+    client = make_client(retries=0)
+    server.add(json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'}, headers={'Retry-After': '7'}), OK, OK)
+    with pytest.raises(JobwatchError):
+        get(client, server)
+    assert clock.sleeps == []
+    # Another host (same server, other name) is not held back ...
+    client.request('GET', 'http://localhost:%d/v1/p/jobs/j1' % server.port, 'query ECS job j1')
+    assert clock.sleeps == []
+    # ... but the throttled one is, before anything is sent.
+    sent_before = client.requests_sent
+    get(client, server)
+    assert clock.sleeps == [pytest.approx(7.0)]
+    assert client.requests_sent == sent_before + 1
+
+
+def test_a_shared_pause_is_cut_at_the_deadline(server, clock, make_client):
+    client = make_client(retries=0)
+    server.add(json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'}, headers={'Retry-After': '60'}), OK)
+    with pytest.raises(JobwatchError):
+        get(client, server)
+    get(client, server, deadline=clock.now + 5.0)
+    assert clock.sleeps == [pytest.approx(5.0)]
+
+
+def test_a_deadline_stops_retrying_early(server, clock, make_client):
+    server.set_default(json_answer(503, {'error_code': 'SYS.0503', 'error_msg': 'busy'}))
+    client = make_client(retries=10, draw=1.0, base=1.0)
+    with pytest.raises(JobwatchError) as caught:
+        get(client, server, deadline=clock.now + 2.5)
+    # Pauses would be 1, 2, 4 ...: after the first (1 s), the next (2 s) would pass the deadline.
+    assert clock.sleeps == [1.0]
+    assert len(server.requests) == 2
+    assert 'gave up after 2 attempts' in str(caught.value)
+
+
+def test_a_retry_after_beyond_the_deadline_is_not_waited_for(server, clock, make_client):
+    server.add(json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'}, headers={'Retry-After': '120'}), OK)
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=5), server, deadline=clock.now + 30.0)
+    assert caught.value.status == 429
+    assert clock.sleeps == [] and len(server.requests) == 1
+
+
+def test_slow_answer_times_out_and_is_retried(server, clock, make_client):
+    server.add(slow(), OK)
+    client = make_client(retries=3, timeout=0.2)
+    reply = get(client, server)
+    assert reply.data == JOB
+    assert client.requests_sent == 2 and len(server.requests) == 2
+
+
+def test_slow_answers_every_time_give_a_clear_timeout_message(server, clock, make_client):
+    server.set_default(slow())
+    client = make_client(retries=1, timeout=0.2)
+    with pytest.raises(JobwatchError) as caught:
+        get(client, server)
+    text = str(caught.value)
+    assert 'no answer from %s within the 0.2 s timeout' % server.host in text
+    assert 'gave up after 2 attempts' in text
+    assert client.requests_sent == 2
+
+
+def test_the_timeout_is_per_request(server, clock, make_client, monkeypatch):
+    client = make_client(retries=0, timeout=12.5)
+    seen = []
+    real = client.session.request
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get('timeout'))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(client.session, 'request', spy)
+    server.add(OK, OK)
+    get(client, server, deadline=clock.now + 600)
+    get(client, server)
+    assert seen == [12.5, 12.5]
+
+
+def test_html_error_page_is_described_by_its_title(server, clock, make_client):
+    server.set_default(html_answer(502, '502   Bad\n Gateway', headers={'X-Request-Id': 'gw-1'}))
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=0), server)
+    text = str(caught.value)
+    assert "an HTML page titled '502 Bad Gateway'" in text
+    assert 'HTTP 502' in text and 'gw-1' in text
+    assert '<html' not in text and 'nginx' not in text
+
+
+def test_plain_text_error_body_is_quoted_short(server, clock, make_client):
+    server.set_default(answer(500, 'upstream connect error ' + 'x' * 500, content_type='text/plain; charset=utf-8'))
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=0), server)
+    text = str(caught.value)
+    assert "a text/plain body that is not valid JSON ('upstream connect error x" in text
+    assert 'x' * 200 not in text
+
+
+@pytest.mark.parametrize('body, code, message', [
+    ({'error': {'code': 'Ecs.0612', 'message': 'The job does not exist.'}}, 'Ecs.0612', 'The job does not exist.'),
+    ({'error_code': 'DLF.0100', 'error_msg': 'The job does not exists.'}, 'DLF.0100', 'The job does not exists.'),
+    ({'code': 'Ecs.0614', 'message': 'Invalid job id.'}, 'Ecs.0614', 'Invalid job id.'),
+])
+def test_error_shapes_are_read_and_not_retried(server, clock, make_client, body, code, message):
+    server.set_default(json_answer(404, body, headers={'X-Request-Id': 'rid-404'}))
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=5), server)
+    error = caught.value
+    assert (error.status, error.code, error.message, error.request_id) == (404, code, message, 'rid-404')
+    assert len(server.requests) == 1
+
+
+def test_request_id_from_the_body_when_no_header(server, clock, make_client):
+    server.add(json_answer(200, dict(JOB, request_id='rid-body')))
+    assert get(make_client(), server).request_id == 'rid-body'
+
+
+def test_query_is_encoded_like_the_signer_and_user_agent_sent(server, clock, make_client):
+    server.add(OK)
+    get(make_client(), server, path='/v3/projects', query=[('name', 'cn north~4 ü'), ('a', 'x/y+z&')])
+    assert server.requests[0].path == '/v3/projects?name=cn%20north~4%20%C3%BC&a=x%2Fy%2Bz%26'
+    assert server.requests[0].headers['User-Agent'] == USER_AGENT
+
+
+def test_what_is_signed_is_what_is_sent(server, clock, make_client):
+    """The official SDK signer, given the request as the server received it, computes the same Authorization."""
+    sdk_request = pytest.importorskip('huaweicloudsdkcore.sdk_request')
+    sdk_signer = pytest.importorskip('huaweicloudsdkcore.signer.signer')
+    sdk_credentials = pytest.importorskip('huaweicloudsdkcore.auth.credentials')
+    server.add(OK, OK)
+    auth = AkSkAuth('AKEXAMPLE', 'secret/key+1', security_token='temporary-token')
+    auth.project_id = 'p-1'
+    client = make_client()
+    get(client, server, path='/v1/p-1/jobs/%E6%97%A5%E5%BF%97%20job%2F%C3%BC~x/status', auth=auth,
+        query=[('name', 'cn north~4 ü'), ('a', '2'), ('a', '1')], headers={'workspace': 'ws-1'})
+    client.request('POST', server.url + '/v3/auth/tokens', 'log in', headers={'Content-Type': 'application/json'},
+                   body=u'{"name": "jörg"}'.encode('utf-8'), auth=auth)
+    for received in server.requests:
+        authorization = received.headers['Authorization']
+        names = authorization.split('SignedHeaders=')[1].split(',')[0].split(';')
+        assert {'host', 'x-sdk-date', 'x-project-id', 'x-security-token'} <= set(names)
+        path, _sep, raw_query = received.path.partition('?')
+        query = [tuple(unquote(part) for part in pair.split('=', 1)) for pair in raw_query.split('&')] if raw_query else []
+        request = sdk_request.SdkRequest(method=received.method, schema='http', host=server.host, resource_path=path,
+                                         query_params=query, header_params=dict((name, received.headers[name]) for name in names),
+                                         body=received.body or None)
+        signer = sdk_signer.Signer(sdk_credentials.BasicCredentials('AKEXAMPLE', 'secret/key+1'))
+        assert signer.sign(request).header_params['Authorization'] == authorization
+
+
+def test_tls_verification_is_on_unless_switched_off(make_client):
+    assert make_client().session.verify is True
+    assert make_client(ca_path='/etc/my-ca.pem').session.verify == '/etc/my-ca.pem'
+    assert make_client(validate_certs=False).session.verify is False
+    assert make_client(validate_certs=False, ca_path='/etc/my-ca.pem').session.verify is False
+
+
+def test_encode_query_and_describe_body():
+    assert encode_query([('a', 1), ('b c', 'ü~')]) == 'a=1&b%20c=%C3%BC~'
+    assert describe_body('', None) == 'a no content type body that is not valid JSON (empty)'
+    assert describe_body('<p>Hello <b>there</b></p>', 'text/html; charset=utf-8') == \
+        "a text/html body that is not valid JSON ('Hello there')"
