@@ -87,7 +87,7 @@ def test_bad_job_specs_are_explained(clock, spec, message):
 
 def test_faults_are_used_in_order_after_their_grace():
     queue = faults.FaultQueue([{"kind": "throttle", "times": 2}, {"kind": "http_5xx", "after": 1}, {"kind": "drop", "times": -1}])
-    seen = [getattr(queue.take(), "kind", None) for _ in range(7)]
+    seen = [getattr(queue.take(), "kind", None) for _attempt in range(7)]
     assert seen == ["throttle", "throttle", None, "http_5xx", "drop", "drop", "drop"]
 
 

@@ -137,9 +137,9 @@ def test_answer_faults_in_order_on_one_kept_alive_connection(emulator):
     token = {"X-Auth-Token": token_for(emulator)}
     parts = urlsplit(emulator.url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
-    statuses = [call(emulator, "GET", job_path("job-burst"), token, connection=connection)[0] for _ in range(4)]
+    statuses = [call(emulator, "GET", job_path("job-burst"), token, connection=connection)[0] for _attempt in range(4)]
     assert statuses == [503, 503, 429, 200]
-    statuses = [call(emulator, "GET", job_path("job-gone"), token, connection=connection)[0] for _ in range(3)]
+    statuses = [call(emulator, "GET", job_path("job-gone"), token, connection=connection)[0] for _attempt in range(3)]
     assert statuses == [200, 404, 404]
 
 
