@@ -65,10 +65,16 @@ def _serve_until_signalled() -> int:
 def _run_command(emulator: Emulator, command) -> int:
     env = dict(os.environ, **{URL_VARIABLE: emulator.url})
     try:
-        return subprocess.call(command, env=env)
+        child = subprocess.Popen(command, env=env)  # pylint: disable=consider-using-with
     except OSError as exc:
         sys.stderr.write("jobwatch emulator: cannot run %s: %s\n" % (command[0], exc))
         return 127
+    # Like a shell running a foreground job: Ctrl-C reaches the child through the terminal, and
+    # a SIGTERM sent to us is passed on, so the child never outlives the emulator it talks to.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, _frame: child.send_signal(signum))
+    returncode = child.wait()
+    return 128 - returncode if returncode < 0 else returncode
 
 
 def main(argv=None) -> int:

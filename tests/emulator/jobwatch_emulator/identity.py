@@ -7,7 +7,7 @@ A jobs file may override any field under ``"credentials"`` (same names as below;
 """
 
 import dataclasses
-from typing import Dict, Mapping, Optional
+from typing import Mapping, Optional
 
 DEFAULT_PROJECTS = {
     "cn-north-4": "0123456789abcdef0123456789abcdef",
@@ -39,8 +39,8 @@ class Identity:
         unknown = sorted(set(overrides) - known)
         if unknown:
             raise ValueError("unknown credentials field(s): %s (known: %s)" % (", ".join(unknown), ", ".join(sorted(known))))
-        if "projects" in overrides and not isinstance(overrides["projects"], Mapping):
-            raise ValueError("credentials.projects must map region name to project id")
+        if "projects" in overrides and (not isinstance(overrides["projects"], Mapping) or not overrides["projects"]):
+            raise ValueError("credentials.projects must map region names to project ids (at least one)")
         return cls(**overrides)
 
     @property
@@ -66,5 +66,3 @@ class Identity:
     def owns_project(self, project_id: str) -> bool:
         return self.region_of(project_id) is not None
 
-    def project_list(self) -> Dict[str, str]:
-        return dict(self.projects)

@@ -35,7 +35,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.request.do_handshake()  # here, in the connection's own thread, not in accept()
 
     def _serve(self):
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
         body = self.rfile.read(length) if length > 0 else b""
         raw_path, _sep, raw_query = self.path.partition("?")
         request = Request(self.command, raw_path, raw_query, self.headers, body, uuid.uuid4().hex)

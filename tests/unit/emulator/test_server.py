@@ -6,8 +6,10 @@
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -191,3 +193,37 @@ def test_cli_rejects_a_bad_jobs_file(tmp_path):
     finished = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30, check=False, **options)
     assert finished.returncode == 2
     assert b"timeline must be a non-empty list" in finished.stderr
+
+
+def test_cli_passes_sigterm_to_its_command(tmp_path):
+    command, options = cli("--port-file", str(tmp_path / "port"), "--", sys.executable, "-c", "import time; time.sleep(60)")
+    wrapper = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options)
+    try:
+        for _attempt in range(100):
+            if (tmp_path / "port").exists():
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)  # let it start the command
+        wrapper.send_signal(signal.SIGTERM)
+        assert wrapper.wait(timeout=10) == 128 + signal.SIGTERM
+    finally:
+        wrapper.kill()
+        wrapper.communicate()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a throwaway certificate")
+def test_https_with_a_throwaway_certificate(tmp_path):
+    key, cert = str(tmp_path / "key.pem"), str(tmp_path / "cert.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with Emulator(ssl_context=context) as emu:
+        assert emu.url.startswith("https://127.0.0.1:")
+        untrusting = http.client.HTTPSConnection("127.0.0.1", emu.port, timeout=5, context=ssl.create_default_context())
+        with pytest.raises(ssl.SSLError):
+            untrusting.request("GET", "/_emulator/health")
+        trusting = http.client.HTTPSConnection("127.0.0.1", emu.port, timeout=5, context=ssl.create_default_context(cafile=cert))
+        trusting.request("GET", "/_emulator/health")
+        assert trusting.getresponse().status == 200
