@@ -65,4 +65,3 @@ class Identity:
 
     def owns_project(self, project_id: str) -> bool:
         return self.region_of(project_id) is not None
-
