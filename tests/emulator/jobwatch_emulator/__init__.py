@@ -10,8 +10,10 @@ Standard library only, so it runs in any virtual environment. Start it with
     with Emulator(jobs=[...]) as emu:
         ...  # talk to emu.url
 
-Module map: ``server`` (sockets and threads), ``app`` (one request from route to answer),
-``routing`` (path patterns), ``apig`` + ``sdk_hmac`` (Huawei API gateway authentication),
-``iam`` (tokens, projects), ``jobs`` (job store and timelines), ``faults`` (injected failures),
-``control`` (the ``/_emulator`` test API), ``services/`` (one file per cloud service).
+Module map (see ``tests/emulator/README.md``): ``server`` (sockets, threads, TLS), ``app`` (one
+request from route to answer), ``routing`` (path templates on the raw path), ``apig`` and
+``sdk_hmac`` (Huawei API gateway authentication), ``iam`` (tokens, projects), ``identity``
+(accepted credentials), ``jobs`` (job store and timelines), ``faults`` (injected failures),
+``requestlog`` (request counts), ``control`` (the ``/_emulator`` test API), ``messages``
+(request and answer types), ``services/`` (one file per cloud service).
 """
