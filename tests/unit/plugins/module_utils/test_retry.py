@@ -30,7 +30,7 @@ def test_full_jitter_scales_the_ceiling_by_the_random_draw():
 
 def test_default_random_pauses_stay_within_bounds_and_spread():
     policy = RetryPolicy(base=0.5, cap=20.0, rand=random.Random(7).random)
-    pauses = [policy.pause(4) for _ in range(500)]
+    pauses = [policy.pause(4) for _draw in range(500)]
     assert all(0.0 <= pause <= 4.0 for pause in pauses)
     # Full jitter, not "equal jitter": short pauses are as likely as long ones.
     assert min(pauses) < 0.5 and max(pauses) > 3.5
