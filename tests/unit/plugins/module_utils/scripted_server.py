@@ -18,13 +18,14 @@ SLOW = 'slow'   # hold the request until the test ends (longer than any client t
 LONGEST_HOLD = 20.0
 
 
-def answer(status=200, body=b'', headers=None, content_type=None):
+def answer(status=200, body=b'', headers=None, content_type=None, length=None):
+    """``length``: a Content-Length to claim instead of the body's own (a body cut short)."""
     if isinstance(body, str):
         body = body.encode('utf-8')
     headers = dict(headers or {})
     if content_type:
         headers['Content-Type'] = content_type
-    return dict(kind='answer', status=status, body=body, headers=headers)
+    return dict(kind='answer', status=status, body=body, headers=headers, length=length)
 
 
 def json_answer(status=200, data=None, headers=None):
@@ -81,7 +82,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(reply['status'])
         for name, value in reply['headers'].items():
             self.send_header(name, value)
-        self.send_header('Content-Length', str(len(reply['body'])))
+        self.send_header('Content-Length', str(reply['length'] if reply['length'] is not None else len(reply['body'])))
+        self.close_connection = True
         self.end_headers()
         self.wfile.write(reply['body'])
 
