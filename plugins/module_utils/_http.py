@@ -201,6 +201,9 @@ def _reason(exc):
     reason = exc
     while getattr(reason, 'args', None) and isinstance(reason.args[0], Exception):
         reason = reason.args[0]
-    text = getattr(reason, 'reason', None) or reason
-    text = re.sub(r'<[^>]*object at 0x[0-9a-f]+>:?\s*', '', str(text))
+    text = str(getattr(reason, 'reason', None) or reason)
+    errno = re.search(r'\[Errno -?\d+\] ([^\'"(]+)', text)
+    if errno:
+        return errno.group(1).strip()
+    text = re.sub(r'<[^>]*object at 0x[0-9a-f]+>:?\s*|\w+Connection(Pool)?\([^)]*\):?\s*', '', text)
     return text.strip() or exc.__class__.__name__

@@ -89,13 +89,17 @@ class HuaweiConnection(object):
     def __init__(self, params, service, on_secret):
         self.params = params
         self.region = params.get('region')
-        cloud = params.get('cloud') or default_cloud(self.region)
-        self.endpoint = service_url(params.get('endpoint'), service, self.region, cloud)
-        self.iam_endpoint = service_url(params.get('iam_endpoint'), 'iam', self.region, cloud, option='iam_endpoint')
+        self._cloud = params.get('cloud') or default_cloud(self.region)
+        self.endpoint = service_url(params.get('endpoint'), service, self.region, self._cloud)
         self.http = HttpClient(HuaweiConventions(), timeout=params['timeout'], validate_certs=params['validate_certs'],
                                ca_path=params.get('ca_path'))
         self._project_id = params.get('project_id')
         self.auth = self._auth(params, on_secret)
+
+    @property
+    def iam_endpoint(self):
+        # Only password login and project lookup need IAM; a region is not required otherwise.
+        return service_url(self.params.get('iam_endpoint'), 'iam', self.region, self._cloud, option='iam_endpoint')
 
     def _auth(self, params, on_secret):
         if params.get('auth_token'):
