@@ -29,6 +29,7 @@ class JobApi(object):
     id_option = 'job_id'     # the module option holding the id
     statuses = {}            # status as the API spells it -> (state, finished: will not change by itself)
     blocked_reasons = {}     # status -> why a wait cannot go on by itself
+    leads_to = {}            # final status -> statuses it can still move to (default: none)
 
     def check_id(self, value):
         """Refuse an id before any request is sent, saying what is wrong with it."""

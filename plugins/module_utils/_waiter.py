@@ -42,11 +42,14 @@ class WaitGoal(object):
             self.targets = frozenset(name for name, (state, finished) in api.statuses.items() if finished and state != BLOCKED)
 
     def verdict(self, status):
-        """REACHED, UNREACHABLE (a status that will not move towards a target), or None: keep waiting."""
+        """REACHED, UNREACHABLE (a final status none of the targets can follow), or None: keep waiting."""
         spelled = self.api.spelled(status or '')
         if spelled in self.targets:
             return REACHED
-        return UNREACHABLE if self.api.lookup(status)[1] else None
+        if not self.api.lookup(status)[1]:
+            return None
+        # A final status may still move on (a running real-time job can be stopped); wait if that helps.
+        return None if self.targets.intersection(self.api.leads_to.get(spelled, ())) else UNREACHABLE
 
     def describe(self):
         return ' or '.join(sorted(self.targets))

@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+
+class ModuleDocFragment(object):
+    # Alibaba Cloud credentials and region, shared by every Alibaba Cloud module.
+    DOCUMENTATION = r'''
+options:
+  region:
+    description:
+      - The Alibaba Cloud region id, for example V(cn-hangzhou).
+      - Builds the endpoint C(https://PRODUCT.REGION.aliyuncs.com) unless O(endpoint) is given.
+      - If not set, the environment variables E(ALIBABA_CLOUD_REGION_ID), E(ALICLOUD_REGION) and then
+        E(ALICLOUD_REGION_ID) are used.
+    type: str
+  access_key:
+    description:
+      - The AccessKey id. Requests are signed with C(ACS3-HMAC-SHA256).
+      - Requires O(secret_key).
+      - If not set, the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALICLOUD_ACCESS_KEY) and then
+        E(ALICLOUD_ACCESS_KEY_ID) are used.
+    type: str
+  secret_key:
+    description:
+      - The AccessKey secret that signs requests. It never leaves this machine and is never logged.
+      - If not set, the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) and then E(ALICLOUD_SECRET_KEY)
+        are used.
+    type: str
+  security_token:
+    description:
+      - The security token of STS credentials, sent as C(x-acs-security-token) and signed with the request.
+      - Requires O(access_key).
+      - If not set, the environment variables E(ALIBABA_CLOUD_SECURITY_TOKEN) and then E(ALICLOUD_SECURITY_TOKEN)
+        are used.
+    type: str
+notes:
+  - Credentials can be written once for all Alibaba Cloud modules of this collection with C(module_defaults) and
+    the action group C(group/jobwatch.cloud.alicloud).
+'''

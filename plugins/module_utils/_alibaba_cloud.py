@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Alibaba Cloud: options, endpoints, error conventions and ACS3-signed RPC calls."""
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.jobwatch.cloud.plugins.module_utils._acs3_signer import sign
+from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
+from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._options import service_url
+from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import parse_retry_after
+
+ARGUMENT_SPEC = dict(
+    region=dict(type='str', fallback=(env_fallback, ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION', 'ALICLOUD_REGION_ID'])),
+    access_key=dict(type='str', no_log=False,
+                    fallback=(env_fallback, ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY', 'ALICLOUD_ACCESS_KEY_ID'])),
+    secret_key=dict(type='str', no_log=True, fallback=(env_fallback, ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_KEY'])),
+    security_token=dict(type='str', no_log=True, fallback=(env_fallback, ['ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN'])),
+)
+
+CONSTRAINTS = dict(
+    required_together=[('access_key', 'secret_key')],
+    required_by=dict(security_token='access_key'),
+)
+
+CREDENTIALS_HINT = ('Give access_key and secret_key, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET '
+                    '(with ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials)')
+
+TRANSIENT_CODES = frozenset(('InternalError', 'UnknownError', 'ServiceUnavailable'))
+TRANSIENT_STATUSES = frozenset((500, 502, 503, 504))
+CREDENTIAL_CODES = ('InvalidAccessKeyId', 'SignatureDoesNotMatch', 'IncompleteSignature', 'InvalidSecurityToken', 'Forbidden')
+
+
+class AlibabaConventions(object):
+    """How Alibaba Cloud's POP gateway reports errors and throttling."""
+
+    @staticmethod
+    def request_id(headers, data):
+        return (data or {}).get('RequestId') or headers.get('x-acs-request-id')
+
+    @staticmethod
+    def read_error(data):
+        return data.get('Code'), data.get('Message')
+
+    @staticmethod
+    def is_throttled(status, code):
+        return status == 429 or bool(code and code.startswith('Throttling'))
+
+    @staticmethod
+    def is_transient(status, code):
+        return status in TRANSIENT_STATUSES or code in TRANSIENT_CODES
+
+    @staticmethod
+    def server_pause(headers):
+        # x-acs-retry-after is in milliseconds (read from the SDK's backoff code).
+        millis = headers.get('x-acs-retry-after')
+        if millis is not None:
+            try:
+                return max(0.0, float(millis) / 1000.0)
+            except ValueError:
+                pass
+        return parse_retry_after(headers.get('Retry-After'))
+
+    @staticmethod
+    def hint(status, code):
+        code = code or ''
+        if 'TimeStamp' in code or 'Timestamp' in code:
+            return 'The request date was refused: check this machine\'s clock'
+        if code.startswith(CREDENTIAL_CODES) or status in (401, 403):
+            return 'Check access_key, secret_key and, for STS credentials, security_token'
+        return None
+
+
+class Acs3Auth(object):
+    def __init__(self, access_key, secret_key, security_token=None):
+        self.access_key = access_key
+        self._secret_key = secret_key
+        self._security_token = security_token
+
+    def apply(self, method, url, query, headers, body):
+        return sign(method, url, headers, query, body, self.access_key, self._secret_key, self._security_token)
+
+    @staticmethod
+    def refresh():
+        return False
+
+
+class AlibabaConnection(object):
+    """Signed RPC-style calls (``GET /`` with the action in headers) to one Alibaba product."""
+
+    def __init__(self, params, product):
+        if not (params.get('access_key') and params.get('secret_key')):
+            raise JobwatchError('authenticate to Alibaba Cloud', 'no credentials were given', hint=CREDENTIALS_HINT)
+        self.params = params
+        self.endpoint = service_url(params.get('endpoint'), product, params.get('region'), 'aliyuncs.com')
+        self.http = HttpClient(AlibabaConventions(), timeout=params['timeout'], validate_certs=params['validate_certs'],
+                               ca_path=params.get('ca_path'))
+        self.auth = Acs3Auth(params['access_key'], params['secret_key'], params.get('security_token'))
+
+    def call(self, action, version, query, what, deadline=None, accept=None):
+        headers = {'x-acs-action': action, 'x-acs-version': version, 'Accept': 'application/json'}
+        return self.http.request('GET', self.endpoint + '/', what, query=query, headers=headers, auth=self.auth,
+                                 deadline=deadline, accept=accept)
+
+
+class AlibabaJobApi(JobApi):
+    """Base of the Alibaba Cloud job APIs: a product, an action and its version describe each one."""
+
+    argument_spec = ARGUMENT_SPEC
+    constraints = CONSTRAINTS
+    options = {}
+    product = None   # host prefix: https://{product}.{region}.aliyuncs.com
+    action = None
+    version = None
+    id_parameter = None  # the query parameter holding the id
+
+    def connect(self, params, on_secret):
+        return AlibabaConnection(params, self.product)
+
+    def fetch(self, connection, job_id, deadline):
+        reply = connection.call(self.action, self.version, [(self.id_parameter, job_id)],
+                                'query %s %s' % (self.noun, job_id), deadline, accept=self.has_status)
+        return self.read_job(reply.data), reply.request_id

@@ -1,0 +1,42 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Job times as one format: the APIs send epoch milliseconds (as numbers or strings) or ISO strings."""
+
+from datetime import datetime, timezone
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+_FORMATS = ('%Y-%m-%dT%H:%M:%S.%fZ', '%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%dT%H:%M:%S%z')
+
+
+def iso8601(value):
+    """``value`` as ISO 8601 in UTC (``2022-01-05T08:15:01.000Z``); None stays None.
+
+    A string that is neither epoch milliseconds nor ISO 8601 is returned unchanged: better the
+    API's own words than nothing.
+    """
+    if value is None or value == '' or isinstance(value, bool):
+        return None
+    moment = None
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit()):
+        moment = datetime.fromtimestamp(int(value) / 1000.0, tz=timezone.utc)
+    else:
+        text = str(value).strip()
+        for layout in _FORMATS:
+            try:
+                moment = datetime.strptime(text, layout)
+                break
+            except ValueError:
+                continue
+        if moment is None:
+            return text
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+    moment = moment.astimezone(timezone.utc)
+    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
+
+
+def iso_times(job, fields):
+    """``{snake_name: iso}`` for each API field name in ``fields`` that the job has."""
+    return camel_dict_to_snake_dict(dict((field, iso8601(job[field])) for field in fields if field in job))

@@ -1,0 +1,227 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r'''
+module: dataarts_job_status
+short_description: Get the running status of a Huawei Cloud DataArts Studio real-time job, and wait for it
+version_added: 0.1.0
+description:
+  - Queries the running status of a real-time (streaming) job of DataArts Factory in Huawei Cloud DataArts Studio
+    (C(GET /v1/{project_id}/jobs/{job_name}/status)), with the status of each of its nodes.
+  - A real-time job does not finish. C(STARTING) and C(STOPPING) are on the way; C(NORMAL) means it runs
+    healthily, C(EXCEPTION) that it failed, C(STOPPED) that it stopped.
+  - By default a wait ends at C(NORMAL), C(EXCEPTION) or C(STOPPED), and fails the task at C(EXCEPTION).
+    After starting a job, use O(wait_for=NORMAL) - the task then fails at C(EXCEPTION) or C(STOPPED).
+    After stopping one, use O(wait_for=STOPPED) - a job still C(NORMAL) is waited on, as it is on its way.
+author:
+  - jobwatch.cloud contributors
+options:
+  job_name:
+    description:
+      - The name of the real-time job. Any characters are allowed (spaces, C(/), non-ASCII); the name is
+        percent-encoded as one path segment.
+    type: str
+    required: true
+  workspace:
+    description:
+      - The id of the DataArts Studio workspace, sent as the C(workspace) header.
+      - When not set, the default workspace is used; it is required when there is no default workspace.
+    type: str
+extends_documentation_fragment:
+  - jobwatch.cloud.huaweicloud
+  - jobwatch.cloud.connection
+  - jobwatch.cloud.wait
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it does the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is no diff.
+  action_group:
+    support: full
+    membership:
+      - jobwatch.cloud.huaweicloud
+    description: Use C(group/jobwatch.cloud.huaweicloud) in C(module_defaults) to set credentials once.
+seealso:
+  - name: DataArts Studio API, Viewing Running Status of a Real-Time Job
+    description: The API this module calls.
+    link: https://support.huaweicloud.com/intl/en-us/api-dataartsstudio/dataartsstudio_02_0227.html
+'''
+
+EXAMPLES = r'''
+- name: After starting a real-time job, wait until it runs normally
+  jobwatch.cloud.dataarts_job_status:
+    region: cn-north-4
+    workspace: "{{ dataarts_workspace_id }}"
+    job_name: job_sms
+    wait_for: NORMAL
+    wait_timeout: 300
+  register: started
+
+- name: Show each node's status
+  ansible.builtin.debug:
+    msg: "{{ item.name }}: {{ item.status | default('?') }}, {{ item.total_put_records | default(0) }} records written"
+  loop: "{{ started.nodes }}"
+
+- name: After stopping it, wait until it has stopped
+  jobwatch.cloud.dataarts_job_status:
+    region: cn-north-4
+    workspace: "{{ dataarts_workspace_id }}"
+    job_name: job_sms
+    wait_for: STOPPED
+'''
+
+RETURN = r'''
+job:
+  description: The job's status as the API returned it, keys in snake_case (C(lastModifiyUser) becomes C(last_modifiy_user)).
+  returned: success
+  type: dict
+  contains:
+    name:
+      description: The job name.
+      type: str
+      sample: job_sms
+    status:
+      description: C(STARTING), C(NORMAL), C(EXCEPTION), C(STOPPING) or C(STOPPED).
+      type: str
+      sample: NORMAL
+    start_time:
+      description: When the job started, in epoch milliseconds.
+      type: int
+    end_time:
+      description: When the job ended, in epoch milliseconds.
+      type: int
+    last_update_time:
+      description: When the status last changed, in epoch milliseconds.
+      type: int
+    create_user:
+      description: Who created the job.
+      type: str
+    last_modifiy_user:
+      description: Who last changed the job (the API's spelling).
+      type: str
+status:
+  description: The job's status as the API spells it.
+  returned: success
+  type: str
+  sample: NORMAL
+state:
+  description:
+    - The status normalized across modules - C(pending) (STARTING), C(running) (NORMAL, STOPPING), C(failed)
+      (EXCEPTION) or C(stopped) (STOPPED).
+  returned: success
+  type: str
+  sample: running
+finished:
+  description: Whether the status will not change by itself (NORMAL, EXCEPTION, STOPPED).
+  returned: success
+  type: bool
+  sample: true
+succeeded:
+  description: Always false - a real-time job never "succeeds"; look at RV(state) and RV(status).
+  returned: success
+  type: bool
+  sample: false
+nodes:
+  description: The job's nodes with their status and counters, keys in snake_case.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"name": "MRS_Flink_Job_8635", "status": "NORMAL", "last_instance_status": "running", "speed": 0,
+            "total_get_records": 120, "total_put_records": 120, "buffer_records": 0, "job_instance_id": 10024}]
+start_time:
+  description: RV(job.start_time) in ISO 8601 (UTC).
+  returned: when the API sent it
+  type: str
+  sample: '2024-05-06T08:00:00.000Z'
+end_time:
+  description: RV(job.end_time) in ISO 8601 (UTC).
+  returned: when the API sent it
+  type: str
+last_update_time:
+  description: RV(job.last_update_time) in ISO 8601 (UTC).
+  returned: when the API sent it
+  type: str
+elapsed:
+  description: Seconds spent in the module, querying and waiting.
+  returned: always
+  type: float
+  sample: 8.4
+polls:
+  description: How many times the job's status was asked for (retries of one poll are not counted).
+  returned: always
+  type: int
+  sample: 4
+history:
+  description: When waiting, each change of status seen, with the seconds elapsed when it was first seen.
+  returned: when waiting
+  type: list
+  elements: dict
+  sample: [{"status": "STARTING", "elapsed": 0.03}, {"status": "NORMAL", "elapsed": 8.4}]
+request_id:
+  description: The request id of the last answer, for support tickets.
+  returned: when the cloud sent one
+  type: str
+error:
+  description: On failure to query, the HTTP status, the cloud's error code and message.
+  returned: on error
+  type: dict
+  sample: {"status": 400, "code": "DLF.0100", "message": "The job does not exists."}
+'''
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._job import FAILED, PENDING, RUNNING, STOPPED
+from ansible_collections.jobwatch.cloud.plugins.module_utils._module import JobModule
+from ansible_collections.jobwatch.cloud.plugins.module_utils._times import iso_times
+
+
+class DataArtsJobApi(HuaweiJobApi):
+    noun = 'DataArts real-time job'
+    id_option = 'job_name'
+    service = 'dayu-dlf'
+    path = '/v1/{project_id}/jobs/{job_name}/status'
+    options = dict(workspace=dict(type='str'))
+    statuses = {
+        'STARTING': (PENDING, False),
+        'NORMAL': (RUNNING, True),
+        'EXCEPTION': (FAILED, True),
+        'STOPPING': (RUNNING, False),
+        'STOPPED': (STOPPED, True),
+    }
+    # A running job can still fail or be stopped; a failed one can be stopped.
+    leads_to = {'NORMAL': ('EXCEPTION', 'STOPPING', 'STOPPED'), 'EXCEPTION': ('STOPPING', 'STOPPED')}
+
+    def check_id(self, value):
+        # Names are free text: only what cannot travel in one path segment, or would climb out of it, is refused.
+        text = '' if value is None else str(value)
+        if not text.strip():
+            raise JobwatchError('check job_name', 'job_name is empty')
+        if any(ord(char) < 32 or ord(char) == 127 for char in text) or set(text.split('/')) & set(('.', '..')):
+            raise JobwatchError('check job_name', 'job_name %r has control characters or a "." or ".." part' % text)
+        return text
+
+    def request_headers(self, params):
+        return {'workspace': params['workspace']} if params.get('workspace') else None
+
+    def extras(self, job):
+        result = dict(nodes=[camel_dict_to_snake_dict(node) for node in job.get('nodes') or [] if isinstance(node, dict)])
+        result.update(iso_times(job, ['startTime', 'endTime', 'lastUpdateTime']))
+        return result
+
+    def failure_reason(self, job):
+        failed = [node.get('name') for node in job.get('nodes') or [] if isinstance(node, dict) and node.get('status') == 'EXCEPTION']
+        return 'nodes in EXCEPTION: %s' % ', '.join(str(name) for name in failed) if failed else None
+
+
+def main():
+    JobModule(DataArtsJobApi()).run()
+
+
+if __name__ == '__main__':
+    main()
