@@ -15,7 +15,7 @@ description:
   - The API documents IAM token authentication (O(auth_token), or a password login); AK/SK signing works as for
     every Huawei Cloud API.
 author:
-  - jobwatch.cloud contributors
+  - jobwatch.cloud maintainers (@jobwatch)
 options:
   job_id:
     description:

@@ -16,7 +16,7 @@ description:
     After starting a job, use O(wait_for=NORMAL) - the task then fails at C(EXCEPTION) or C(STOPPED).
     After stopping one, use O(wait_for=STOPPED) - a job still C(NORMAL) is waited on, as it is on its way.
 author:
-  - jobwatch.cloud contributors
+  - jobwatch.cloud maintainers (@jobwatch)
 options:
   job_name:
     description:

@@ -15,7 +15,7 @@ description:
   - The status is read from C(Status) (C(Success), C(Fail), C(Cancel), C(Running)). C(Completed) is only used when
     C(Status) is missing, because the API's own example pairs C(Completed=False) with C(Status=Success).
 author:
-  - jobwatch.cloud contributors
+  - jobwatch.cloud maintainers (@jobwatch)
 options:
   job_id:
     description:

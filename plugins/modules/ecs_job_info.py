@@ -15,7 +15,7 @@ description:
   - A job in C(PENDING_PAYMENT) waits for a yearly/monthly order to be paid; it never moves by itself, so a wait
     ends there at once with a message saying so.
 author:
-  - jobwatch.cloud contributors
+  - jobwatch.cloud maintainers (@jobwatch)
 options:
   job_id:
     description:

@@ -11,7 +11,8 @@ export PYTHONPATH="${PWD}/../../../emulator${PYTHONPATH:+:${PYTHONPATH}}"
 emulator_pid=$!
 trap 'kill "${emulator_pid}" 2>/dev/null || true; rm -rf "${workdir}"' EXIT
 for _ in $(seq 100); do [ -s "${workdir}/port" ] && break; sleep 0.1; done
-export JOBWATCH_EMULATOR_URL="http://127.0.0.1:$(cat "${workdir}/port")"
+JOBWATCH_EMULATOR_URL="http://127.0.0.1:$(cat "${workdir}/port")"
+export JOBWATCH_EMULATOR_URL
 
 ansible-playbook -i ../../inventory main.yml -vvv "$@" 2>&1 | tee "${workdir}/vvv.log"
 
