@@ -27,6 +27,20 @@ class StreamingApi(JobApi):
     }
 
 
+class SteadyStateApi(JobApi):
+    """A real-time job whose steady states are final yet can still move on (``leads_to``)."""
+
+    noun = 'real-time job'
+    statuses = {
+        'STARTING': (PENDING, False),
+        'NORMAL': (RUNNING, True),
+        'EXCEPTION': (FAILED, True),
+        'STOPPING': (RUNNING, False),
+        'STOPPED': (STOPPED, True),
+    }
+    leads_to = {'NORMAL': ('EXCEPTION', 'STOPPING', 'STOPPED'), 'EXCEPTION': ('STOPPING', 'STOPPED')}
+
+
 class Timeline(object):
     """A job whose status follows ``[(seconds since start, status), ...]`` on the fake clock."""
 
@@ -227,3 +241,25 @@ def test_unknown_wait_for_is_refused_with_the_valid_statuses():
     assert "'success'" not in text
     assert 'ECS job' in text
     assert 'FAIL, INIT, PENDING_PAYMENT, RUNNING, SUCCESS' in text
+
+
+@pytest.mark.parametrize('wait_for, status, verdict', [
+    (['STOPPED'], 'NORMAL', None),        # it can still be stopped: keep waiting
+    (['STOPPED'], 'EXCEPTION', None),
+    (['STOPPING'], 'NORMAL', None),
+    (['NORMAL'], 'EXCEPTION', UNREACHABLE),  # a failed job is only ever stopped, never normal again
+    (['NORMAL'], 'STOPPED', UNREACHABLE),    # STOPPED leads nowhere
+    (['EXCEPTION'], 'STOPPED', UNREACHABLE),
+    (['NORMAL'], 'NORMAL', REACHED),
+    (None, 'NORMAL', REACHED),
+    (None, 'STOPPING', None),
+])
+def test_final_statuses_that_can_still_move_keep_the_wait_going(wait_for, status, verdict):
+    assert WaitGoal(SteadyStateApi(), wait_for).verdict(status) == verdict
+
+
+def test_waiting_for_a_stop_through_a_steady_state(clock):
+    waiter, _timeline, verdict, status, _payload = run(
+        clock, [(0, 'NORMAL'), (4, 'STOPPING'), (7, 'STOPPED')], WaitGoal(SteadyStateApi(), ['stopped']), interval=1)
+    assert (verdict, status) == (REACHED, 'STOPPED')
+    assert [entry['status'] for entry in waiter.history] == ['NORMAL', 'STOPPING', 'STOPPED']

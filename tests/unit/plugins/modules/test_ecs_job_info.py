@@ -267,10 +267,8 @@ def test_cloud_error_becomes_a_msg_with_code_and_request_id(server, capsys):
     assert result['request_id'] == 'req-404'
 
 
-@pytest.mark.xfail(strict=True, reason='HuaweiConnection.__init__ builds the IAM endpoint eagerly, so endpoint + project_id '
-                                       'without region fails with "neither iam_endpoint nor region was given" although '
-                                       'no IAM call is needed')
 def test_endpoint_and_project_id_need_no_region(server, capsys):
+    # Found as a bug (the IAM endpoint was built eagerly and wanted a region), fixed in 9d78aa8.
     server.add(json_answer(200, {'status': 'SUCCESS', 'job_id': JOB_ID}))
     result = run_module(module_args(server, region=None), capsys)
     assert result.get('failed') is not True, result.get('msg')
