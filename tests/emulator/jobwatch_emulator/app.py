@@ -8,7 +8,7 @@ Kept free of sockets so it can be driven directly (``EmulatorApp().handle(reques
 import time
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence
 
-from . import apig, control, faults, iam
+from . import acs_gateway, apig, control, faults, iam
 from .identity import Identity
 from .jobs import JobStore
 from .messages import Request, Response
@@ -16,11 +16,12 @@ from .requestlog import RequestLog
 from .routing import Route, Router
 from .services import SERVICES
 
-# How each route's callers prove who they are (Route.auth). Alibaba's ACS3 signature
-# (DataWorks) will be one more entry here.
+# How each route's callers prove who they are (Route.auth): Huawei's API gateway (AK/SK or IAM
+# token) or Alibaba's (ACS3 signature, with its nonce-replay check).
 AUTHENTICATORS: Dict[str, Callable[["EmulatorApp", Request], Any]] = {
     "none": lambda app, request: None,
     "huawei": lambda app, request: apig.authenticate(request, app.identity, app.tokens, app.now()),
+    "acs3": lambda app, request: acs_gateway.authenticate(request, app.identity, app.nonces, app.now(), app.sts_expired),
 }
 
 
@@ -47,6 +48,8 @@ class EmulatorApp:
         self.identity = Identity.with_overrides(credentials)
         self.now = now
         self.tokens = iam.TokenStore(token_ttl)
+        self.nonces = acs_gateway.NonceStore()
+        self.sts_expired = False  # Alibaba STS credentials expired through the control API
         self.jobs = JobStore(SERVICES, self.identity.default_project_id, now)
         self.jobs.load_initial(jobs)
         self.global_faults = faults.FaultQueue()
@@ -57,6 +60,8 @@ class EmulatorApp:
     def reset(self) -> None:
         self.jobs.reset()
         self.tokens.clear()
+        self.nonces.clear()
+        self.sts_expired = False
         self.global_faults.clear()
         self.requests.clear()
 
@@ -69,11 +74,11 @@ class EmulatorApp:
             self.requests.record(request.method, request.raw_path, None, None, str(response.status), None, request.request_id)
             return response
 
-        job_id = params.get(route.job_param) if route.job_param else None
+        job_id = route.job_id(params, request)
         fault_kind = None
         try:
             auth = AUTHENTICATORS[route.auth](self, request)
-        except apig.GatewayError as exc:
+        except (apig.GatewayError, acs_gateway.AcsError) as exc:
             response = exc.response(request)
         else:
             response, fault_kind = self._answer(route, request, params, auth, job_id)
@@ -101,4 +106,4 @@ class EmulatorApp:
             return normal(), None
         if fault.kind == "gone" and job is not None:
             self.jobs.remove(*job.key)
-        return faults.spoil(fault, request, normal, route.status_path), fault.kind
+        return faults.spoil(fault, request, normal, route.status_path, route.dialect), fault.kind

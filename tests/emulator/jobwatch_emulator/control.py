@@ -9,7 +9,8 @@
 - ``POST /_emulator/faults``          global faults for every request: ``{"faults": [...]}``
   (a fault may name a ``service``, e.g. ``"iam"`` or ``"ecs"``, to spoil only that one)
 - ``POST /_emulator/tokens/expire``   expire every IAM token issued so far
-- ``POST /_emulator/reset``           jobs back to the loaded ones, counts, tokens and faults cleared
+- ``POST /_emulator/sts/expire``      expire the Alibaba STS credentials (until reset)
+- ``POST /_emulator/reset``           jobs back to the loaded ones; counts, tokens, nonces, faults cleared
 """
 
 from .messages import json_response
@@ -70,6 +71,11 @@ def expire_tokens(app, request, params, auth):  # pylint: disable=unused-argumen
     return json_response(200, {"expired": app.tokens.expire_all(app.now())})
 
 
+def expire_sts(app, request, params, auth):  # pylint: disable=unused-argument
+    app.sts_expired = True
+    return json_response(200, {"expired": app.identity.ali_sts_access_key})
+
+
 def reset(app, request, params, auth):  # pylint: disable=unused-argument
     app.reset()
     return json_response(200, {"status": "reset"})
@@ -82,5 +88,6 @@ ROUTES = [
     Route("control.requests", "GET", "/_emulator/requests", requests_seen, auth="none", cloud_api=False),
     Route("control.add_faults", "POST", "/_emulator/faults", add_faults, auth="none", cloud_api=False),
     Route("control.expire_tokens", "POST", "/_emulator/tokens/expire", expire_tokens, auth="none", cloud_api=False),
+    Route("control.expire_sts", "POST", "/_emulator/sts/expire", expire_sts, auth="none", cloud_api=False),
     Route("control.reset", "POST", "/_emulator/reset", reset, auth="none", cloud_api=False),
 ]

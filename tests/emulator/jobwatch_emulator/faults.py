@@ -11,7 +11,8 @@ order. Each fault first lets ``after`` requests through normally, then spoils th
 Kinds and their options:
 
 - ``http_5xx``: ``status`` (503), ``error_code``/``error_msg`` (APIG-style body)
-- ``throttle``: HTTP 429, ``Retry-After: retry_after`` (1; null leaves the header out), APIG.0308
+- ``throttle``: HTTP 429, ``Retry-After: retry_after`` (1; null leaves the header out), APIG.0308;
+  Alibaba: HTTP ``status`` (400, also 429 or 403), ``Throttling.User``, ``x-acs-retry-after`` in ms
 - ``html_502``: an nginx "502 Bad Gateway" HTML page
 - ``bad_json``: the normal answer's body cut in half (``variant: truncated``) or not JSON (``malformed``)
 - ``slow``: the normal answer after ``delay`` seconds (5)
@@ -20,8 +21,11 @@ Kinds and their options:
 - ``missing_status``: the normal answer without its status field
 - ``gone``: the job is deleted; it answers like an unknown job from then on
 
-Error bodies are Huawei APIG's; a route's dialect (e.g. Alibaba's ``Throttling.User`` with
-``x-acs-retry-after``) would be chosen here by service when DataWorks arrives.
+Error bodies follow the route's dialect: Huawei APIG's ``{"error_code", "error_msg",
+"request_id"}``, or for Alibaba routes (DataWorks) the POP body ``{"RequestId", "HostId", "Code",
+"Message", "Recommend"}`` with ``InternalError``/``ServiceUnavailable`` for 5xx and
+``Throttling.User`` (HTTP 400 by default, as Alibaba's common error table lists it) with
+``x-acs-retry-after`` in **milliseconds** (``retry_after`` is always given in seconds).
 """
 
 import dataclasses
@@ -29,6 +33,7 @@ import json
 import threading
 from typing import Any, Callable, List, Mapping, Optional, Sequence
 
+from .acs_gateway import acs_error
 from .apig import gateway_error
 from .messages import DISCONNECT_DROP, DISCONNECT_RESET, Request, Response
 
@@ -43,6 +48,14 @@ _GATEWAY_5XX = {
     503: ("APIG.0202", "Backend unavailable."),
     504: ("APIG.0203", "Backend timeout."),
 }
+# Alibaba's server errors: codes and HTTP statuses from its common error tables; 502/504 reuse
+# ServiceUnavailable (guess). Messages as real answers word them (from memory) (guess).
+_ALIBABA_5XX = {
+    500: ("InternalError", "The request processing has failed due to some unknown error, exception or failure."),
+    503: ("ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
+}
+ALIBABA_THROTTLE_CODE = "Throttling.User"
+ALIBABA_THROTTLE_MESSAGE = "Request was denied due to user flow control."
 # Documented in Huawei FAQs ("How Do I Handle the Error APIG.0308?"); the limit numbers are ours.
 THROTTLE_CODE = "APIG.0308"
 THROTTLE_MESSAGE = "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute"
@@ -57,7 +70,7 @@ class Fault:
     kind: str
     times: int = 1
     after: int = 0
-    status: int = 503
+    status: Optional[int] = None  # http_5xx: 503; throttle: 429 (Huawei), 400 (Alibaba)
     error_code: Optional[str] = None
     error_msg: Optional[str] = None
     retry_after: Optional[float] = 1
@@ -80,7 +93,8 @@ class Fault:
         fault = cls(**spec)
         if fault.variant not in ("truncated", "malformed"):
             raise ValueError("bad_json variant must be truncated or malformed")
-        counts_ok = all(isinstance(value, int) and not isinstance(value, bool) for value in (fault.times, fault.after, fault.status))
+        counts = (fault.times, fault.after) + (() if fault.status is None else (fault.status,))
+        counts_ok = all(isinstance(value, int) and not isinstance(value, bool) for value in counts)
         if not counts_ok or (fault.times != FOREVER and fault.times < 1) or fault.after < 0:
             raise ValueError("fault %r: times must be >= 1 (or -1 for always), after >= 0, status an integer" % fault.kind)
         return fault
@@ -129,15 +143,15 @@ class FaultQueue:
             return [fault.kind for fault in self._faults]
 
 
-def spoil(fault: Fault, request: Request, normal: Callable[[], Response], status_path: Sequence[str]) -> Response:
-    """The answer under ``fault``; ``normal()`` makes the answer the request would have had."""
+def spoil(fault: Fault, request: Request, normal: Callable[[], Response], status_path: Sequence[str],
+          dialect: str = "huawei") -> Response:
+    """The answer under ``fault``; ``normal()`` makes the answer the request would have had.
+
+    ``dialect`` ("huawei" or "alibaba") chooses whose error bodies and headers are used.
+    """
     kind = fault.kind
-    if kind == "http_5xx":
-        code, message = _GATEWAY_5XX.get(fault.status, _GATEWAY_5XX[503])
-        return gateway_error(request, fault.status, fault.error_code or code, fault.error_msg or message)
-    if kind == "throttle":
-        headers = [] if fault.retry_after is None else [("Retry-After", _seconds(fault.retry_after))]
-        return gateway_error(request, 429, fault.error_code or THROTTLE_CODE, fault.error_msg or THROTTLE_MESSAGE, headers)
+    if kind in ("http_5xx", "throttle"):
+        return (_alibaba_error if dialect == "alibaba" else _huawei_error)(fault, request)
     if kind == "html_502":
         return Response(status=502, body=NGINX_502_PAGE, content_type="text/html")
     if kind in ("drop", "reset"):
@@ -152,6 +166,26 @@ def spoil(fault: Fault, request: Request, normal: Callable[[], Response], status
     elif kind == "missing_status":
         response.body = _without(response.body, status_path)
     return response  # "gone" was applied to the job store before the answer was made
+
+
+def _huawei_error(fault: Fault, request: Request) -> Response:
+    if fault.kind == "http_5xx":
+        status = fault.status or 503
+        code, message = _GATEWAY_5XX.get(status, _GATEWAY_5XX[503])
+        return gateway_error(request, status, fault.error_code or code, fault.error_msg or message)
+    headers = [] if fault.retry_after is None else [("Retry-After", _seconds(fault.retry_after))]
+    return gateway_error(request, fault.status or 429, fault.error_code or THROTTLE_CODE, fault.error_msg or THROTTLE_MESSAGE, headers)
+
+
+def _alibaba_error(fault: Fault, request: Request) -> Response:
+    if fault.kind == "http_5xx":
+        status = fault.status or 503
+        code, message = _ALIBABA_5XX.get(status, _ALIBABA_5XX[503])
+        return acs_error(request, status, fault.error_code or code, fault.error_msg or message)
+    # x-acs-retry-after is read by the SDK as whole milliseconds (Utils.get_throttling_time_left).
+    headers = [] if fault.retry_after is None else [("x-acs-retry-after", str(int(round(fault.retry_after * 1000))))]
+    return acs_error(request, fault.status or 400, fault.error_code or ALIBABA_THROTTLE_CODE, fault.error_msg or ALIBABA_THROTTLE_MESSAGE,
+                     headers)
 
 
 def _seconds(value: float) -> str:

@@ -3,7 +3,8 @@
 """Who the emulator accepts: default credentials, kept in this one place.
 
 A jobs file may override any field under ``"credentials"`` (same names as below;
-``projects`` maps region name to project id).
+``projects`` maps region name to project id). Huawei Cloud (AK/SK, IAM user, projects) and
+Alibaba Cloud (``ali_*``: a permanent AccessKey pair and an STS triple) are separate accounts.
 """
 
 import dataclasses
@@ -13,6 +14,7 @@ DEFAULT_PROJECTS = {
     "cn-north-4": "0123456789abcdef0123456789abcdef",
     "ap-southeast-1": "fedcba9876543210fedcba9876543210",
 }
+DEFAULT_DATAARTS_WORKSPACE = "0833a5737480d53b2f250010d01a7b88"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,6 +32,14 @@ class Identity:
     domain_name: str = "demo-domain"
     domain_id: str = "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
     projects: Mapping[str, str] = dataclasses.field(default_factory=lambda: dict(DEFAULT_PROJECTS))
+    # The DataArts Studio workspace used when a request sends no ``workspace`` header.
+    dataarts_default_workspace: str = DEFAULT_DATAARTS_WORKSPACE
+    # Alibaba Cloud: a RAM user's AccessKey pair, and STS temporary credentials (AK, secret, token).
+    ali_access_key: str = "EMULATORALIAK0000001"
+    ali_secret_key: str = "emulator-ali-secret-000000000000000000"
+    ali_sts_access_key: str = "STS.EMULATORALIAK01"
+    ali_sts_secret_key: str = "emulator-ali-sts-secret-0000000000000"
+    ali_sts_token: str = "emulator-ali-sts-token-0001"
 
     @classmethod
     def with_overrides(cls, overrides: Optional[Mapping[str, object]]) -> "Identity":
@@ -55,6 +65,14 @@ class Identity:
     def is_temporary(self, access_key: str) -> bool:
         """Temporary keys are only valid together with their security token."""
         return access_key == self.temporary_access_key
+
+    def ali_secret_for(self, access_key: str) -> Optional[str]:
+        """The AccessKey secret of an Alibaba AccessKey id (permanent or STS), or None."""
+        return {self.ali_access_key: self.ali_secret_key, self.ali_sts_access_key: self.ali_sts_secret_key}.get(access_key)
+
+    def ali_is_sts(self, access_key: str) -> bool:
+        """STS AccessKeys are only valid together with their security token."""
+        return access_key == self.ali_sts_access_key
 
     def region_of(self, project_id: str) -> Optional[str]:
         """The region (project name) of a project id of this account."""

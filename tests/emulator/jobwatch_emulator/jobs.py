@@ -11,17 +11,20 @@ A job spec (jobs file, ``POST /_emulator/jobs``, or ``Emulator(jobs=...)``)::
 ``[STATUS, seconds]``: the status holds from that many seconds after the job's clock started.
 The clock starts at the job's first authenticated request (``"start": "first_request"``, the
 default) or when the job is loaded (``"start": "created"``). What ``result`` means is up to
-the service that renders the job (see services/).
+the service that renders the job (see services/). A service module may also allow more
+top-level fields (``SPEC_FIELDS``, e.g. DataArts' ``workspace``), name another field that can
+stand for ``id`` (``ID_FIELD``, DataArts' ``name``) and check a spec (``check_spec(job)``).
 """
 
 import dataclasses
 import threading
 import time
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from .faults import FaultQueue
 
 START_MODES = ("first_request", "created")
+COMMON_FIELDS = ("service", "id", "project_id", "timeline", "result", "faults", "start")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,15 +53,22 @@ def parse_timeline(value: Any) -> List[Tuple[str, float]]:
 class Job:
     """One scripted job; thread-safe through its store's lock."""
 
-    def __init__(self, spec: Mapping[str, Any], default_project_id: str, now: float):
-        unknown = sorted(set(spec) - {"service", "id", "project_id", "timeline", "result", "faults", "start"})
+    def __init__(self, spec: Mapping[str, Any], default_project_id: str, now: float, service_module: Any = None):
+        extra_fields = tuple(getattr(service_module, "SPEC_FIELDS", ()))
+        id_field = getattr(service_module, "ID_FIELD", "id")
+        unknown = sorted(set(spec) - set(COMMON_FIELDS) - set(extra_fields))
         if unknown:
-            raise ValueError("job %r: unknown field(s) %s" % (spec.get("id"), ", ".join(unknown)))
-        if not isinstance(spec.get("id"), str) or not spec["id"]:
-            raise ValueError("every job needs a non-empty string \"id\"")
+            raise ValueError("job %r: unknown field(s) %s" % (spec.get("id", spec.get(id_field)), ", ".join(unknown)))
+        job_id = spec.get("id", spec.get(id_field))
+        if not isinstance(job_id, str) or not job_id:
+            also = "" if id_field == "id" else " (or %r)" % id_field
+            raise ValueError("every job needs a non-empty string \"id\"%s" % also)
+        if id_field != "id" and "id" in spec and id_field in spec and spec["id"] != spec[id_field]:
+            raise ValueError("job %r: \"id\" and %r differ" % (job_id, id_field))
         self.spec = dict(spec)
         self.service = spec.get("service", "ecs")
-        self.job_id = spec["id"]
+        self.job_id = job_id
+        self.extra = {name: spec[name] for name in extra_fields if name in spec and name != id_field}
         self.project_id = spec.get("project_id") or default_project_id
         try:
             self.timeline = parse_timeline(spec.get("timeline"))
@@ -70,6 +80,12 @@ class Job:
         if start not in START_MODES:
             raise ValueError("job %r: start must be one of %s" % (self.job_id, ", ".join(START_MODES)))
         self.started_at: Optional[float] = now if start == "created" else None
+        check = getattr(service_module, "check_spec", None)
+        if check is not None:
+            try:
+                check(self)
+            except (ValueError, TypeError) as exc:
+                raise ValueError("job %r: %s" % (self.job_id, exc)) from exc
 
     @property
     def key(self) -> Tuple[str, str]:
@@ -95,7 +111,10 @@ class Job:
 class JobStore:
     """All jobs, keyed by (service, id); remembers the initial specs so a reset can reload them."""
 
-    def __init__(self, services: Iterable[str], default_project_id: str, now: Callable[[], float] = time.time):
+    def __init__(self, services: Union[Iterable[str], Mapping[str, Any]], default_project_id: str,
+                 now: Callable[[], float] = time.time):
+        """``services``: service names, or a mapping of name to service module (see services/)."""
+        self.modules: Mapping[str, Any] = dict(services) if isinstance(services, Mapping) else {}
         self.services = frozenset(services)
         self.default_project_id = default_project_id
         self.now = now
@@ -120,10 +139,10 @@ class JobStore:
         for spec in specs:
             if not isinstance(spec, Mapping):
                 raise ValueError("a job must be a JSON object, got %r" % (spec,))
-            job = Job(spec, self.default_project_id, now)
-            if job.service not in self.services:
-                raise ValueError("job %r: unknown service %r (known: %s)" % (job.job_id, job.service, ", ".join(sorted(self.services))))
-            jobs.append(job)
+            service = spec.get("service", "ecs")
+            if service not in self.services:
+                raise ValueError("job %r: unknown service %r (known: %s)" % (spec.get("id"), service, ", ".join(sorted(self.services))))
+            jobs.append(Job(spec, self.default_project_id, now, self.modules.get(service)))
         with self.lock:
             for job in jobs:
                 self._jobs[job.key] = job
@@ -138,12 +157,16 @@ class JobStore:
         with self.lock:
             self._jobs.pop((service, job_id), None)
 
+    def of_service(self, service: str) -> List[Job]:
+        with self.lock:
+            return [job for job in self._jobs.values() if job.service == service]
+
     def summary(self) -> List[Dict[str, Any]]:
         """Every job's current status, for GET /_emulator/jobs."""
         now = self.now()
         with self.lock:
             return [
-                {"service": job.service, "id": job.job_id, "project_id": job.project_id,
-                 "status": job.phase(now).status, "started": job.started_at is not None}
+                dict({"service": job.service, "id": job.job_id, "project_id": job.project_id,
+                      "status": job.phase(now).status, "started": job.started_at is not None}, **job.extra)
                 for job in self._jobs.values()
             ]

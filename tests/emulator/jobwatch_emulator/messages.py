@@ -34,6 +34,16 @@ class Request:
         except (UnicodeEncodeError, UnicodeDecodeError):
             return value
 
+    def header_values(self, name: str) -> List[str]:
+        """Every value sent for a header (a header may repeat), UTF-8 restored; [] when absent."""
+        values = []
+        for value in self.headers.get_all(name) or []:
+            try:
+                values.append(value.encode("iso-8859-1").decode("utf-8"))
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                values.append(value)
+        return values
+
     def json(self) -> Any:
         """The body parsed as JSON; ValueError when it is not JSON."""
         return json.loads(self.body.decode("utf-8"))

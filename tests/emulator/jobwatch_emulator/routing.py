@@ -9,7 +9,7 @@ segment. Each service file lists its routes; ``app.py`` joins them into one ``Ro
 import dataclasses
 import re
 from typing import Callable, Dict, Iterable, Optional, Pattern, Tuple
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from .messages import Request
 
@@ -34,15 +34,17 @@ class Route:
     """
 
     name: str  # e.g. "ecs.show_job"; request counts are kept under it
-    method: str
+    method: str  # "*": any method
     template: str
     handler: Callable
     auth: str = "huawei"  # key into app.AUTHENTICATORS; "none" for the control API and IAM login
     job_param: Optional[str] = None  # path parameter naming a job: enables per-job faults and counts
+    job_query: Optional[str] = None  # or the query parameter naming it (DataWorks' JobId)
     service: Optional[str] = None  # job store namespace of that job ("ecs", ...)
     status_path: Tuple[str, ...] = ("status",)  # where the job status sits in the answer (missing_status fault)
     when: Optional[Callable[[Request], bool]] = None  # extra condition, e.g. an x-acs-action header
     cloud_api: bool = True  # False for the control API: not counted, never spoiled by faults
+    dialect: str = "huawei"  # whose error bodies injected faults use: "huawei" (APIG) or "alibaba" (POP)
     pattern: Pattern = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -52,6 +54,14 @@ class Route:
     def service_name(self) -> str:
         """The service this API belongs to: its job namespace, else the route name's prefix ("iam")."""
         return self.service or self.name.partition(".")[0]
+
+    def job_id(self, params: Dict[str, str], request: Request) -> Optional[str]:
+        """The job this request is about (decoded), or None."""
+        if self.job_param:
+            return params.get(self.job_param)
+        if self.job_query:
+            return dict(parse_qsl(request.raw_query, keep_blank_values=True)).get(self.job_query)
+        return None
 
     def match(self, request: Request) -> Optional[Dict[str, str]]:
         """Decoded path parameters when this route serves the request's path, else None."""
@@ -74,7 +84,7 @@ class Router:
             params = route.match(request)
             if params is None:
                 continue
-            if route.method == request.method:
+            if route.method in (request.method, "*"):
                 return route, params, True
             path_known = True
         return None, {}, path_known

@@ -6,6 +6,6 @@ A service module provides ``NAME`` (the ``"service"`` value of its job specs) an
 (``routing.Route`` list). Register it in ``SERVICES`` below; nothing else needs to change.
 """
 
-from . import ecs
+from . import cfw, dataarts, dataworks, ecs
 
-SERVICES = {module.NAME: module for module in (ecs,)}
+SERVICES = {module.NAME: module for module in (ecs, dataarts, cfw, dataworks)}
