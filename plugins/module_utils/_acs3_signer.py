@@ -19,7 +19,8 @@ DATE_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 
 def canonical_query(params):
     # The SDK encodes values only; keys are API parameter names, plain ASCII.
-    return '&'.join('%s=%s' % (key, quote(str(value), safe='~')) for key, value in sorted(params))
+    pairs = sorted((str(key), str(value)) for key, value in params)
+    return '&'.join('%s=%s' % (key, quote(value, safe='~')) for key, value in pairs)
 
 
 def canonical_headers(headers):

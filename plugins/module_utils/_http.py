@@ -57,8 +57,8 @@ def describe_body(text, content_type):
     if title:
         return 'an HTML page titled %r' % ' '.join(title.group(1).split())[:120]
     snippet = ' '.join(re.sub(r'<[^>]+>', ' ', text or '').split())[:120]
-    kind = (content_type or 'no content type').split(';')[0]
-    return 'a %s body that is not valid JSON (%s)' % (kind, repr(snippet) if snippet else 'empty')
+    kind = (content_type or 'untyped').split(';')[0].strip()
+    return '%s %s body that is not valid JSON (%s)' % ('an' if kind[:1] in 'aeiou' else 'a', kind, repr(snippet) if snippet else 'empty')
 
 
 class HttpClient(object):
@@ -116,6 +116,9 @@ class HttpClient(object):
                     self._pause_host(host, server_pause)
                 attempt += 1
                 pause = self.retry.pause(attempt, server_pause)
+                if server_pause is not None and server_pause > self.retry.longest_server_pause:
+                    error.message += ' (the server asked to come back after %d s)' % server_pause
+                    raise error
                 if attempt > retries or not self._time_left(pause, deadline):
                     if retries:
                         error.message += ' (gave up after %d attempts)' % attempt
@@ -170,29 +173,29 @@ class HttpClient(object):
         request_id = conventions.request_id(reply.headers, None)
         text = reply.text
         try:
-            data = json.loads(text) if text.strip() else None
+            parsed = json.loads(text) if text.strip() else None
         except ValueError:
-            data = None
-        if data is not None and not isinstance(data, dict):
-            data = None
-        if isinstance(data, dict):
+            parsed = None
+        data = parsed if isinstance(parsed, dict) else None
+        if data is not None:
             request_id = conventions.request_id(reply.headers, data)
         status = reply.status_code
-        content_type = reply.headers.get('Content-Type')
+        if data is None:
+            shape = ('a JSON %s where an object was expected' % type(parsed).__name__ if parsed is not None
+                     else describe_body(text, reply.headers.get('Content-Type')))
         if 200 <= status < 300:
-            problem = 'the answer was %s' % describe_body(text, content_type) if data is None else (accept(data) if accept else None)
+            problem = 'the answer was %s' % shape if data is None else (accept(data) if accept else None)
             if problem:
                 raise _Transient(JobwatchError(what, problem, status=status, request_id=request_id))
             return Response(status, reply.headers, data, request_id)
         code, message = conventions.read_error(data) if data is not None else (None, None)
         if not message:
-            message = 'the answer was %s' % describe_body(text, content_type)
+            message = 'the answer was %s' % (shape if data is None else 'an error without a message')
         error = JobwatchError(what, message, status=status, code=code, request_id=request_id,
                               hint=conventions.hint(status, code))
-        if conventions.is_throttled(status, code):
+        if status == 401 or conventions.is_throttled(status, code) or conventions.is_transient(status, code):
+            # A server that says when to come back (throttling, a 503 in maintenance) is believed.
             raise _Transient(error, server_pause=conventions.server_pause(reply.headers))
-        if status == 401 or conventions.is_transient(status, code):
-            raise _Transient(error)
         raise error
 
 

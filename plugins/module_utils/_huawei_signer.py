@@ -31,7 +31,8 @@ def canonical_uri(path):
 
 def canonical_query(params):
     """``params``: a list of (key, value) pairs, exactly as they will be sent."""
-    return '&'.join('%s=%s' % (_encode(key), _encode(value)) for key, value in sorted(params))
+    pairs = sorted((str(key), str(value)) for key, value in params)
+    return '&'.join('%s=%s' % (_encode(key), _encode(value)) for key, value in pairs)
 
 
 def signed_header_names(headers):

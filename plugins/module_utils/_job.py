@@ -36,7 +36,7 @@ class JobApi(object):
         text = value if value is None else str(value)
         if not text or not text.strip():
             raise JobwatchError('check %s' % self.id_option, '%s is empty' % self.id_option)
-        if not ID_PATTERN.match(text) or '..' in text:
+        if not ID_PATTERN.fullmatch(text) or '..' in text:
             raise JobwatchError('check %s' % self.id_option,
                                 '%s %r has characters a job id never has' % (self.id_option, text),
                                 hint='Job ids are made of letters, digits and - _ . :')

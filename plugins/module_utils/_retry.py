@@ -4,6 +4,7 @@
 """How long to pause before trying a request again."""
 
 import random
+import re
 import time
 from email.utils import parsedate_to_datetime
 
@@ -16,8 +17,10 @@ class RetryPolicy(object):
     names a pause (Retry-After), that pause is the floor: we never come back earlier.
     """
 
-    def __init__(self, retries=5, base=0.5, cap=20.0, rand=random.random):
+    def __init__(self, retries=5, base=0.5, cap=20.0, rand=random.random, longest_server_pause=300.0):
         self.retries = retries
+        # A server asking for a longer pause than this is not waited for: the task fails, saying so.
+        self.longest_server_pause = longest_server_pause
         self.base = base
         self.cap = cap
         self._rand = rand
@@ -37,10 +40,9 @@ def parse_retry_after(value, now=None):
     if value is None:
         return None
     value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+    # delay-seconds is digits only (RFC 9110); float() would also take "inf" and "nan".
+    if re.match(r'^[0-9]{1,9}(\.[0-9]+)?\Z', value):
+        return float(value)
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -110,9 +110,6 @@ def test_retry_after_is_honoured_as_the_floor_of_the_pause(server, clock, make_c
     assert sum(clock.sleeps) <= 7.0 + 0.8
 
 
-@pytest.mark.xfail(strict=True, reason='Retry-After is read only from throttling answers (HuaweiConventions.server_pause is '
-                                       'called only when is_throttled), so a 503 that says when to come back is retried '
-                                       'after a short jitter instead (RFC 9110 10.2.3 defines Retry-After for 503)')
 def test_retry_after_on_a_503_is_honoured_too(server, clock, make_client):
     server.add(json_answer(503, {'error_code': 'SYS.0503', 'error_msg': 'maintenance'}, headers={'Retry-After': '5'}), OK)
     get(make_client(retries=3, draw=0.0), server)
@@ -423,6 +420,21 @@ def test_tls_verification_is_on_unless_switched_off(make_client):
 
 def test_encode_query_and_describe_body():
     assert encode_query([('a', 1), ('b c', 'ü~')]) == 'a=1&b%20c=%C3%BC~'
-    assert describe_body('', None) == 'a no content type body that is not valid JSON (empty)'
+    assert describe_body('', None) == 'an untyped body that is not valid JSON (empty)'
     assert describe_body('<p>Hello <b>there</b></p>', 'text/html; charset=utf-8') == \
         "a text/html body that is not valid JSON ('Hello there')"
+
+
+def test_a_retry_after_longer_than_the_policy_allows_is_not_waited_for(server, clock, make_client):
+    server.add(json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'}, headers={'Retry-After': '3600'}), OK)
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=5), server)
+    assert 'asked to come back after 3600 s' in str(caught.value)
+    assert clock.sleeps == [] and len(server.requests) == 1
+
+
+def test_a_json_answer_that_is_not_an_object_is_named_as_such(server, clock, make_client):
+    server.add(json_answer(200, ['SUCCESS']), OK)
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=0), server)
+    assert 'a JSON list where an object was expected' in str(caught.value)

@@ -184,11 +184,6 @@ def test_random_requests_are_signed_like_the_sdk_signs_them():
     assert not mismatches, 'signed differently from the SDK: %r' % mismatches[:3]
 
 
-NON_STRING_QUERY_BUG = ('canonical_query() quotes values without str(): a non-string query value raises TypeError, '
-                        'while the SDK signs str(value) and HttpClient sends str(value)')
-
-
-@pytest.mark.xfail(strict=True, reason=NON_STRING_QUERY_BUG)
 def test_non_string_query_values_are_signed_as_sent():
     vector = dict(VECTORS[0], query=[['limit', 10], ['offset', 0]], use_now=False)
     assert _our_sign(vector)['Authorization'] == _sdk_sign(vector)

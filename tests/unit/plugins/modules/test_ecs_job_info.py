@@ -116,8 +116,6 @@ def test_check_id_refuses_what_is_not_a_job_id(job_id, words):
     assert str(caught.value).startswith('Failed to check job_id')
 
 
-@pytest.mark.xfail(strict=True, reason="ID_PATTERN ends in '$', which also matches before a trailing newline, so "
-                                       "check_id('abc\\n') passes and the request goes to .../jobs/abc%0A")
 def test_check_id_refuses_a_trailing_newline():
     with pytest.raises(JobwatchError):
         EcsJobApi().check_id('abc\n')
