@@ -1,13 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) jobwatch.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Shared helpers for the emulator's own tests: import path, a settable clock, an SDK signer."""
+"""Shared helpers for the emulator's own tests: import path, a settable clock, SDK signers."""
 
 import email.message
+import hashlib
 import os
 import sys
 import time
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 
@@ -58,9 +60,47 @@ def _sdk_signed(access_key, secret_key, path, query_params=(), headers=None, met
     return _request(method, signed.resource_path, raw_query, headers, body, wire_text=True)
 
 
+def _acs3_sdk_signed(access_key, secret, query=None, headers=None, method="GET", body=b"", security_token=None,
+                     date=None, nonce=None, host="127.0.0.1:8080", unsigned=None, sent_body=None):
+    """(Request, headers) signed by alibabacloud_tea_openapi's own ACS3 code, built as its client does.
+
+    The headers are those ``Client.do_request`` sets for an RPC call (DataWorks GetJobStatus), the
+    query goes on the wire as ``darabonba``'s ``urlencode`` puts it. ``unsigned``: headers added
+    after signing; ``sent_body``: a body other than the one signed (tampering).
+    """
+    utils = pytest.importorskip("alibabacloud_tea_openapi.utils")
+    dara_request = pytest.importorskip("darabonba.request")
+    request = dara_request.DaraRequest()
+    request.method = method
+    request.pathname = "/"
+    request.query = dict(query if query is not None else {"JobId": "job-1"})
+    signed = {
+        "host": host, "x-acs-version": "2024-05-18", "x-acs-action": "GetJobStatus",
+        "user-agent": "AlibabaCloud (Linux) Python/3 Core/1 TeaDSL/2", "accept": "application/json",
+        "x-acs-date": date or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "x-acs-signature-nonce": nonce or utils.Utils.get_nonce(),
+        "x-acs-content-sha256": hashlib.sha256(body).hexdigest(),
+    }
+    if security_token:
+        signed["x-acs-accesskey-id"] = access_key
+        signed["x-acs-security-token"] = security_token
+    signed.update(headers or {})
+    request.headers = {name: value for name, value in signed.items() if value is not None}
+    request.headers["Authorization"] = utils.Utils.get_authorization(
+        request, "ACS3-HMAC-SHA256", hashlib.sha256(body).hexdigest(), access_key, secret)
+    wire_headers = dict(request.headers, **(unsigned or {}))
+    raw_query = urlencode({key: str(value) for key, value in request.query.items() if value is not None})
+    return _request(method, "/", raw_query, wire_headers, body if sent_body is None else sent_body), wire_headers
+
+
 @pytest.fixture
 def make_request():
     return _request
+
+
+@pytest.fixture
+def acs3_sdk_signed():
+    return _acs3_sdk_signed
 
 
 @pytest.fixture
