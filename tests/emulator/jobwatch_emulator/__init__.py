@@ -12,7 +12,8 @@ Standard library only, so it runs in any virtual environment. Start it with
 
 Module map (see ``tests/emulator/README.md``): ``server`` (sockets, threads, TLS), ``app`` (one
 request from route to answer), ``routing`` (path templates on the raw path), ``apig`` and
-``sdk_hmac`` (Huawei API gateway authentication), ``iam`` (tokens, projects), ``identity``
+``sdk_hmac`` (Huawei API gateway authentication), ``acs_gateway`` and ``acs3`` (Alibaba's
+gateway, ACS3 signatures), ``iam`` (tokens, projects), ``identity``
 (accepted credentials), ``jobs`` (job store and timelines), ``faults`` (injected failures),
 ``requestlog`` (request counts), ``control`` (the ``/_emulator`` test API), ``messages``
 (request and answer types), ``services/`` (one file per cloud service).

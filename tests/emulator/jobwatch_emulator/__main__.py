@@ -24,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m jobwatch_emulator",
         usage="%(prog)s [options] [-- COMMAND ARGS...]",
-        description="Local stand-in for Huawei Cloud's API gateway, IAM and the ECS job API.",
+        description="Local stand-in for Huawei Cloud's API gateway, IAM, ECS, DataArts and CFW job APIs, "
+                    "and Alibaba Cloud's gateway with DataWorks GetJobStatus.",
         epilog="With a COMMAND after --, run it with %s set and exit with its exit code." % URL_VARIABLE,
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")

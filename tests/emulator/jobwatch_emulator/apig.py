@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Huawei Cloud's API gateway (APIG): who is calling, and its error answers.
 
-Every Huawei route (ECS, IAM projects, later DataArts and CFW) passes through
+Every Huawei route (ECS, IAM projects, DataArts, CFW) passes through
 ``authenticate``: AK/SK ``SDK-HMAC-SHA256`` signatures or an IAM ``X-Auth-Token``.
 
 Error messages: "verify aksk signature fail", "decrypt token fail" and
