@@ -101,7 +101,7 @@ def test_dataworks_errors(app, acs3_sdk_signed):
     other_action = app.handle(acs3_sdk_signed(WHO.ali_access_key, WHO.ali_secret_key, headers={"x-acs-action": "ListJobs"})[0])
     assert (other_action.status, other_action.json()["Code"]) == (404, "InvalidApi.NotFound")
     counts = app.requests.snapshot()
-    assert counts["jobs"] == {"nope": 1}  # the other calls are not about a job of GetJobStatus
+    assert counts["jobs"] == {"nope": 1}  # no JobId, or not GetJobStatus: no job to count
     assert counts["routes"] == {"dataworks.get_job_status": 2, "dataworks.unknown_api": 2}
 
 
