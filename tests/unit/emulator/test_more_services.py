@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """DataWorks, DataArts and CFW in the emulator: routing, answers, workspaces, faults in each dialect."""
 
-from urllib.parse import quote
+import http.client
+import json
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -11,6 +13,7 @@ from jobwatch_emulator import faults
 from jobwatch_emulator.app import EmulatorApp
 from jobwatch_emulator.identity import Identity
 from jobwatch_emulator.messages import json_response
+from jobwatch_emulator.server import Emulator
 from jobwatch_emulator.services import cfw, dataarts, dataworks
 
 WHO = Identity()
@@ -269,3 +272,27 @@ def test_render_helpers_directly(app, clock):
     assert dataworks.render(job, clock())["Status"] == "Running"
     job = app.jobs.get("dataarts", "job_sms")
     assert dataarts.render(job, clock(), "bob")["lastModifiyUser"] == "bob"
+
+
+def test_sts_expiry_through_the_control_api_over_http(acs3_sdk_signed):
+    sts = dict(access_key=WHO.ali_sts_access_key, secret=WHO.ali_sts_secret_key, security_token=WHO.ali_sts_token)
+    with Emulator(jobs=[{"service": "dataworks", "id": "dw", "timeline": [["Running", 0]]}]) as emu:
+        parts = urlsplit(emu.url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+
+        def call(method, path, headers=None):
+            connection.request(method, path, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, json.loads(response.read().decode("utf-8"))
+
+        def get_job():
+            request, headers = acs3_sdk_signed(**sts, host=parts.netloc, query={"JobId": "dw"})
+            return call("GET", "/?" + request.raw_query, headers)
+
+        assert get_job()[1]["JobStatus"]["Status"] == "Running"
+        assert call("POST", "/_emulator/sts/expire") == (200, {"expired": WHO.ali_sts_access_key})
+        status, body = get_job()
+        assert (status, body["Code"], body["HostId"]) == (400, "InvalidSecurityToken.Expired", parts.netloc)
+        assert call("POST", "/_emulator/reset")[0] == 200
+        assert get_job()[0] == 200
+        assert call("GET", "/_emulator/jobs")[1]["jobs"][0]["service"] == "dataworks"
