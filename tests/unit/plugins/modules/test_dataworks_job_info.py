@@ -210,8 +210,8 @@ def test_credentials_from_the_environment_and_one_query_of_the_pages_example(ser
 
 
 def test_waiting_on_a_failed_job_fails_with_its_error(server, capsys):
-    server.add(json_answer(200, {'RequestId': 'r-1', 'JobStatus': job(Status='Fail', Completed='True',
-                                                                          Error='Node quota exceeded')}))
+    failed = job(Status='Fail', Completed='True', Error='Node quota exceeded')
+    server.add(json_answer(200, {'RequestId': 'r-1', 'JobStatus': failed}))
     result = run_module(module_args(server, wait=True), capsys)
     assert result['failed'] is True
     assert result['msg'].startswith('DataWorks job %s ended in Fail after ' % JOB_ID)
