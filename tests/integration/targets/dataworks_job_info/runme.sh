@@ -7,10 +7,15 @@ set -eu -o pipefail
 source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator/integration.sh"
 set -x
 
+# Modules run on localhost: pipelining spares copying each one to a temporary file first.
+export ANSIBLE_PIPELINING=true
 start_emulator jobs.json
 log="$(mktemp)"
 
-ansible-playbook -i ../../inventory main.yml -vvv "$@" 2>&1 | tee "${log}"
+# A failed assertion must not skip the leak check below (failures are where secrets leak):
+# the play's exit code is kept and returned last.
+status=0
+ansible-playbook -i ../../inventory main.yml -vvv "$@" 2>&1 | tee "${log}" || status=$?
 
 # Credentials from the environment only: nothing about them in the task. (Not traced, so the
 # secrets are not echoed by this script itself; the plays' output is searched like the first.)
@@ -25,3 +30,4 @@ ALIBABA_CLOUD_SECURITY_TOKEN=emulator-ali-sts-token-0001 \
 assert_no_secret_in "${log}" emulator-ali-secret-000000000000000000 wrong-ali-secret-DO-NOT-LEAK-5c1e \
     emulator-ali-sts-secret-0000000000000 emulator-ali-sts-token-0001
 rm -f "${log}"
+exit "${status}"
