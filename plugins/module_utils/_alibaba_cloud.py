@@ -10,7 +10,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import Jobw
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import service_url
-from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import parse_retry_after
+from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import parse_retry_after, parse_seconds
 
 ARGUMENT_SPEC = dict(
     region=dict(type='str', fallback=(env_fallback, ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION', 'ALICLOUD_REGION_ID'])),
@@ -38,11 +38,14 @@ class AlibabaConventions(object):
 
     @staticmethod
     def request_id(headers, data):
-        return (data or {}).get('RequestId') or headers.get('x-acs-request-id')
+        data = data or {}
+        return data.get('RequestId') or data.get('requestId') or headers.get('x-acs-request-id')
 
     @staticmethod
     def read_error(data):
-        return data.get('Code'), data.get('Message')
+        # Some products answer in lower case; the official client reads both spellings.
+        code = data.get('Code') or data.get('code')
+        return (str(code) if code is not None else None), data.get('Message') or data.get('message')
 
     @staticmethod
     def is_throttled(status, code):
@@ -55,13 +58,8 @@ class AlibabaConventions(object):
     @staticmethod
     def server_pause(headers):
         # x-acs-retry-after is in milliseconds (read from the SDK's backoff code).
-        millis = headers.get('x-acs-retry-after')
-        if millis is not None:
-            try:
-                return max(0.0, float(millis) / 1000.0)
-            except ValueError:
-                pass
-        return parse_retry_after(headers.get('Retry-After'))
+        pause = parse_seconds(headers.get('x-acs-retry-after'), unit=0.001)
+        return pause if pause is not None else parse_retry_after(headers.get('Retry-After'))
 
     @staticmethod
     def hint(status, code):
@@ -94,7 +92,8 @@ class AlibabaConnection(object):
         if not (params.get('access_key') and params.get('secret_key')):
             raise JobwatchError('authenticate to Alibaba Cloud', 'no credentials were given', hint=CREDENTIALS_HINT)
         self.params = params
-        self.endpoint = service_url(params.get('endpoint'), product, params.get('region'), 'aliyuncs.com')
+        self.endpoint = service_url(params.get('endpoint'), product, params.get('region'), 'aliyuncs.com',
+                                    region_variable='ALIBABA_CLOUD_REGION_ID')
         self.http = HttpClient(AlibabaConventions(), timeout=params['timeout'], validate_certs=params['validate_certs'],
                                ca_path=params.get('ca_path'))
         self.auth = Acs3Auth(params['access_key'], params['secret_key'], params.get('security_token'))

@@ -117,7 +117,7 @@ class HttpClient(object):
                 attempt += 1
                 pause = self.retry.pause(attempt, server_pause)
                 if server_pause is not None and server_pause > self.retry.longest_server_pause:
-                    error.message += ' (the server asked to come back after %d s)' % server_pause
+                    error.message += ' (the server asked to come back after %.0f s)' % server_pause
                     raise error
                 if attempt > retries or not self._time_left(pause, deadline):
                     if retries:

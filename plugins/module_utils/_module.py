@@ -4,6 +4,7 @@
 """The Ansible side of every job module: options, one query or a wait, the result, the failure."""
 
 import time
+import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -33,6 +34,10 @@ class JobModule(object):
             self._run()
         except JobwatchError as error:
             self.module.fail_json(msg=str(error), **error.as_result())
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            # A bug of ours or an answer nobody foresaw: still a result with a message, never a bare traceback.
+            self.module.fail_json(msg='Unexpected %s while asking for the job: %s (please report this)'
+                                      % (type(error).__name__, error), exception=traceback.format_exc())
 
     def _run(self):
         module, api, params = self.module, self.api, self.module.params

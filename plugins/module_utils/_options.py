@@ -26,7 +26,7 @@ WAIT_SPEC = dict(
 REGION_PATTERN = re.compile(r'^[a-z]{2,}(-[a-z0-9]+)+$')
 
 
-def service_url(endpoint, service, region, cloud, option='endpoint'):
+def service_url(endpoint, service, region, cloud, option='endpoint', region_variable='HW_REGION_NAME'):
     """The base URL of ``service``: ``endpoint`` when given, else built from region and cloud."""
     if endpoint:
         parts = urlsplit(endpoint.strip())
@@ -37,7 +37,7 @@ def service_url(endpoint, service, region, cloud, option='endpoint'):
         return endpoint.strip().rstrip('/')
     if not region:
         raise JobwatchError('build the %s endpoint' % service, 'neither %s nor region was given' % option,
-                            hint='Give region (or the HW_REGION_NAME environment variable) or %s' % option)
+                            hint='Give region (or the %s environment variable) or %s' % (region_variable, option))
     if not REGION_PATTERN.match(region):
         raise JobwatchError('build the %s endpoint' % service, 'region %r is not a region name' % region,
                             hint='Region names look like cn-north-4 or ap-southeast-1')

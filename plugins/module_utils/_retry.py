@@ -35,14 +35,25 @@ class RetryPolicy(object):
         return server_pause + min(jitter, 0.1 * server_pause + 0.1)
 
 
+def parse_seconds(value, unit=1.0):
+    """A non-negative decimal number of ``unit``s as seconds, or None.
+
+    Digits only: float() would also take "inf", "nan" and "1e400", which no server means.
+    """
+    text = str(value).strip() if value is not None else ''
+    if re.match(r'^[0-9]{1,12}(\.[0-9]+)?\Z', text):
+        return float(text) * unit
+    return None
+
+
 def parse_retry_after(value, now=None):
     """Seconds from an HTTP ``Retry-After`` value (delay seconds or an HTTP date), or None."""
     if value is None:
         return None
     value = value.strip()
-    # delay-seconds is digits only (RFC 9110); float() would also take "inf" and "nan".
-    if re.match(r'^[0-9]{1,9}(\.[0-9]+)?\Z', value):
-        return float(value)
+    seconds = parse_seconds(value)
+    if seconds is not None:
+        return seconds
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -20,7 +20,11 @@ def iso8601(value):
         return None
     moment = None
     if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit()):
-        moment = datetime.fromtimestamp(int(value) / 1000.0, tz=timezone.utc)
+        try:
+            moment = datetime.fromtimestamp(int(value) / 1000.0, tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            # Out of range, NaN or infinite (json.loads accepts those): not a time we can show.
+            return str(value)
     else:
         text = str(value).strip()
         for layout in _FORMATS:

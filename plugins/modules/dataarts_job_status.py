@@ -172,6 +172,8 @@ error:
   sample: {"status": 400, "code": "DLF.0100", "message": "The job does not exists."}
 '''
 
+import unicodedata
+
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
@@ -202,7 +204,7 @@ class DataArtsJobApi(HuaweiJobApi):
         text = '' if value is None else str(value)
         if not text.strip():
             raise JobwatchError('check job_name', 'job_name is empty')
-        if any(ord(char) < 32 or ord(char) == 127 for char in text) or set(text.split('/')) & set(('.', '..')):
+        if any(unicodedata.category(char) == 'Cc' for char in text) or set(text.split('/')) & set(('.', '..')):
             raise JobwatchError('check job_name', 'job_name %r has control characters or a "." or ".." part' % text)
         return text
 
