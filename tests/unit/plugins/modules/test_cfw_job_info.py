@@ -9,18 +9,17 @@ as printed: its times are epoch milliseconds although the page documents them as
 2022-01-05T08:15:01Z and 1641370515 s is 2022-01-05T08:15:15Z (``date -u -d @...``).
 """
 
-import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import ARGUMENT_SPEC, HuaweiConnection
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConnection
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_result
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, UNREACHABLE, WaitGoal
 from ansible_collections.jobwatch.cloud.plugins.modules import cfw_job_info
 from ansible_collections.jobwatch.cloud.plugins.modules.cfw_job_info import CfwJobApi
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import ScriptedServer, json_answer
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import json_answer
 
 JOB_ID = 'f588ce71-e26c-400d-8981-f854355f6849'
 PROJECT_ID = '09bb24e6fe80d23d2fa2c010b53b418c'
@@ -98,24 +97,9 @@ def test_the_service_host(region, url):
 
 # --- the module, run as Ansible runs it ----------------------------------------------------------------------
 
-@pytest.fixture(autouse=True)
-def _no_credentials_from_the_environment(monkeypatch):
-    for spec in ARGUMENT_SPEC.values():
-        for name in spec.get('fallback', (None, []))[1]:
-            monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(name='server')
-def _server():
-    with ScriptedServer() as server:
-        yield server
-
 
 def run_module(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            cfw_job_info.main()
-    return json.loads(capsys.readouterr().out)
+    return run_module_main(cfw_job_info.main, args, capsys)
 
 
 def module_args(server, **extra):

@@ -8,18 +8,17 @@ copied as printed, with its odd ``LastInstanceStatus``. The percent-encodings be
 out by hand from the UTF-8 bytes (日 U+65E5 = E6 97 A5, 志 U+5FD7 = E5 BF 97, ü U+00FC = C3 BC).
 """
 
-import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
-from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import ARGUMENT_SPEC, HuaweiConnection
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConnection
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_result
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, UNREACHABLE, WaitGoal
 from ansible_collections.jobwatch.cloud.plugins.modules import dataarts_job_status
 from ansible_collections.jobwatch.cloud.plugins.modules.dataarts_job_status import DataArtsJobApi
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import ScriptedServer, json_answer
 
 PROJECT_ID = 'b384b9e9ab9b4ee8994c8633aabc9505'
@@ -205,24 +204,9 @@ def test_waiting_for_exception_gives_up_only_at_stopped():
 
 # --- the module, run as Ansible runs it ----------------------------------------------------------------------
 
-@pytest.fixture(autouse=True)
-def _no_credentials_from_the_environment(monkeypatch):
-    for spec in ARGUMENT_SPEC.values():
-        for name in spec.get('fallback', (None, []))[1]:
-            monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(name='server')
-def _server():
-    with ScriptedServer() as server:
-        yield server
-
 
 def run_module(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            dataarts_job_status.main()
-    return json.loads(capsys.readouterr().out)
+    return run_module_main(dataarts_job_status.main, args, capsys)
 
 
 def module_args(server, **extra):

@@ -12,15 +12,14 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.jobwatch.cloud.plugins.module_utils._alibaba_cloud import ARGUMENT_SPEC
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_result
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, UNREACHABLE, WaitGoal
 from ansible_collections.jobwatch.cloud.plugins.modules import dataworks_job_info
 from ansible_collections.jobwatch.cloud.plugins.modules.dataworks_job_info import DataWorksJobApi
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import ScriptedServer, json_answer
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import json_answer
 
 JOB_ID = 'C664CDE3-9C0B-5792-B17F-6C543783BBBC'
 REQUEST_ID = '5E2BFE96-C0E0-5A98-85C8-633EC803198D'
@@ -145,25 +144,9 @@ def test_wait_for_a_status_the_api_never_reports_is_refused():
 
 # --- the module, run as Ansible runs it ----------------------------------------------------------------
 
-@pytest.fixture(autouse=True)
-def _no_credentials_from_the_environment(monkeypatch):
-    # The options fall back to ALIBABA_CLOUD_* / ALICLOUD_* variables: a developer's own must not leak in.
-    for spec in ARGUMENT_SPEC.values():
-        for name in spec.get('fallback', (None, []))[1]:
-            monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(name='server')
-def _server():
-    with ScriptedServer() as server:
-        yield server
-
 
 def run_module(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            dataworks_job_info.main()
-    return json.loads(capsys.readouterr().out)
+    return run_module_main(dataworks_job_info.main, args, capsys)
 
 
 def module_args(server, **extra):

@@ -12,14 +12,13 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
-from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import ARGUMENT_SPEC
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_result
 from ansible_collections.jobwatch.cloud.plugins.modules import ecs_job_info
 from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import ScriptedServer, json_answer
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import json_answer
 
 JOB_ID = '2c9eb2c5544cbf6101544f0602af2b4f'
 SECRET = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY'
@@ -158,25 +157,9 @@ def test_an_answer_without_status_is_not_an_answer():
 
 # --- the module, run as Ansible runs it ----------------------------------------------------------
 
-@pytest.fixture(autouse=True)
-def _no_credentials_from_the_environment(monkeypatch):
-    # The options fall back to HW_* / OS_* variables: a developer's own must not leak into these runs.
-    for spec in ARGUMENT_SPEC.values():
-        for name in spec.get('fallback', (None, []))[1]:
-            monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(name='server')
-def _server():
-    with ScriptedServer() as server:
-        yield server
-
 
 def run_module(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            ecs_job_info.main()
-    return json.loads(capsys.readouterr().out)
+    return run_module_main(ecs_job_info.main, args, capsys)
 
 
 def module_args(server, **extra):
