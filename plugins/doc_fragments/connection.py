@@ -30,6 +30,17 @@ options:
       - A request that times out is retried like any other transient failure.
     type: float
     default: 30
+  concurrency:
+    description:
+      - With many jobs (C(job_ids) or C(job_names)), how many status requests may be in flight at once. Jobs whose next poll
+        is not due take no worker, so a few workers serve hundreds of jobs.
+    type: int
+    default: 8
+  rate_limit:
+    description:
+      - At most this many requests per second to the endpoint, spaced evenly, whichever job they are for.
+      - Unlimited when not set; throttling answers from the cloud slow every request of the task anyway.
+    type: float
 notes:
   - Requests that fail for a passing reason (connection errors, timeouts, HTTP 5xx, throttling) are retried up to
     5 times with jittered exponential backoff, honouring the server's C(Retry-After). A throttling answer pauses

@@ -24,20 +24,23 @@ options:
   wait_timeout:
     description:
       - How long to wait, in seconds, before giving up. The task then fails with the last status seen.
+      - With many jobs it bounds the whole task, not each job.
     type: int
     default: 600
   wait_interval:
     description:
       - A fixed pause between polls, in seconds.
-      - When not set, the pause adapts - it is 10% of the time waited so far, at least 1 and at most 30 seconds.
-        The first poll is immediate, the number of polls grows with the logarithm of the job's length, and the
-        module returns at most about 10% (or 1 second) after the job has ended.
+      - When not set, the pause adapts - C(pause = min(30, max(1, 0.1 * waited))) seconds, where C(waited) is the
+        time since the wait began. The first poll is immediate, the number of polls grows with the logarithm of the
+        job's length (about 23 for a 30 s job, 38 for 2 minutes, 57 for 10 minutes), and the module returns at most
+        about 10% (or 1 second) after the job has ended.
     type: float
   fail_on_job_failure:
     description:
       - When the wait ends because the job failed (or can no longer reach O(wait_for)), fail the task.
       - Set to V(false) to get the result and decide in the playbook, for example with RV(succeeded).
       - A wait that times out always fails the task.
+      - With many jobs, the task fails when any of them failed, and C(msg) names each with its reason.
     type: bool
     default: true
 '''

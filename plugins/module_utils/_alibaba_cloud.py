@@ -9,7 +9,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._acs3_signer import
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
-from ansible_collections.jobwatch.cloud.plugins.module_utils._options import service_url
+from ansible_collections.jobwatch.cloud.plugins.module_utils._options import http_settings, service_url
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import parse_retry_after, parse_seconds
 
 ARGUMENT_SPEC = dict(
@@ -94,9 +94,12 @@ class AlibabaConnection(object):
         self.params = params
         self.endpoint = service_url(params.get('endpoint'), product, params.get('region'), 'aliyuncs.com',
                                     region_variable='ALIBABA_CLOUD_REGION_ID')
-        self.http = HttpClient(AlibabaConventions(), timeout=params['timeout'], validate_certs=params['validate_certs'],
-                               ca_path=params.get('ca_path'))
+        self.http = HttpClient(AlibabaConventions(), **http_settings(params))
         self.auth = Acs3Auth(params['access_key'], params['secret_key'], params.get('security_token'))
+
+    @staticmethod
+    def prepare():
+        """Nothing to settle before polling: every request carries its own signature."""
 
     def call(self, action, version, query, what, deadline=None, accept=None):
         headers = {'x-acs-action': action, 'x-acs-version': version, 'Accept': 'application/json'}

@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - reported by the module with missing_re
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD'))
+DEFAULT_POOL_SIZE = 10  # requests' own
 USER_AGENT = 'jobwatch.cloud-ansible-collection'
 
 
@@ -63,17 +64,23 @@ def describe_body(text, content_type):
 
 class HttpClient(object):
     def __init__(self, conventions, timeout=30, validate_certs=True, ca_path=None,
-                 retry=None, sleep=time.sleep, clock=time.monotonic, session=None):
+                 retry=None, sleep=time.sleep, clock=time.monotonic, session=None, rate_limit=None, pool_size=None):
         self.conventions = conventions
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
+        self.rate_limit = rate_limit
         self._sleep = sleep
         self._clock = clock
         self.session = session or requests.Session()
         self.session.headers['User-Agent'] = USER_AGENT
         # Never switch verification off unless asked to; a CA bundle path replaces the default.
         self.session.verify = (ca_path or True) if validate_certs else False
+        if pool_size and pool_size > DEFAULT_POOL_SIZE and session is None:
+            # One kept-alive connection per worker, or urllib3 drops and reopens them.
+            for prefix in ('https://', 'http://'):
+                self.session.mount(prefix, requests.adapters.HTTPAdapter(pool_maxsize=pool_size))
         self._pause_until = {}
+        self._next_slot = {}
         self._lock = threading.Lock()
         self.requests_sent = 0
 
@@ -85,6 +92,16 @@ class HttpClient(object):
     def _pause_host(self, host, seconds):
         with self._lock:
             self._pause_until[host] = max(self._pause_until.get(host, 0.0), self._clock() + seconds)
+
+    # rate_limit spaces the requests to one host evenly, whichever worker sends them.
+    def _take_slot(self, host):
+        if not self.rate_limit:
+            return 0.0
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next_slot.get(host, now))
+            self._next_slot[host] = slot + 1.0 / self.rate_limit
+            return slot - now
 
     def request(self, method, url, what, query=(), headers=None, body=b'', auth=None, deadline=None, accept=None):
         """Send one logical request, retrying transient failures within the policy and ``deadline``.
@@ -100,6 +117,9 @@ class HttpClient(object):
         attempt = 0
         while True:
             wait = self._shared_pause(host)
+            if wait > 0:
+                self._sleep_within(wait, deadline)
+            wait = self._take_slot(host)
             if wait > 0:
                 self._sleep_within(wait, deadline)
             try:

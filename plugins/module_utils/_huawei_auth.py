@@ -4,6 +4,7 @@
 """The three ways to prove who you are to Huawei Cloud, each an ``auth`` for HttpClient."""
 
 import json
+import threading
 import time
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
@@ -69,6 +70,8 @@ class PasswordAuth(object):
         self._clock = clock
         self._token = None
         self._issued = None
+        self._lock = threading.Lock()
+        self._sent = threading.local()  # the token this thread sent last, to tell whose token was refused
         self.logins = 0
 
     def login(self):
@@ -93,15 +96,25 @@ class PasswordAuth(object):
         self._issued = self._clock()
         self.logins += 1
 
+    def ensure_login(self):
+        with self._lock:
+            if self._token is None:
+                self.login()
+            return self._token
+
     def apply(self, method, url, query, headers, body):
-        if self._token is None:
-            self.login()
         headers = dict(headers)
-        headers['X-Auth-Token'] = self._token
+        headers['X-Auth-Token'] = self._sent.token = self.ensure_login()
         return headers
 
     def refresh(self):
-        if self._token is None or self._clock() - self._issued < FRESH_TOKEN_SECONDS:
-            return False
-        self.login()
-        return True
+        with self._lock:
+            if self._token is None:
+                return False
+            if getattr(self._sent, 'token', None) != self._token:
+                # Another worker already logged in again after the same expiry: use its token.
+                return True
+            if self._clock() - self._issued < FRESH_TOKEN_SECONDS:
+                return False
+            self.login()
+            return True

@@ -11,7 +11,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import Jobw
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
-from ansible_collections.jobwatch.cloud.plugins.module_utils._options import service_url
+from ansible_collections.jobwatch.cloud.plugins.module_utils._options import http_settings, service_url
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import parse_retry_after
 
 ARGUMENT_SPEC = dict(
@@ -91,8 +91,7 @@ class HuaweiConnection(object):
         self.region = params.get('region')
         self._cloud = params.get('cloud') or default_cloud(self.region)
         self.endpoint = service_url(params.get('endpoint'), service, self.region, self._cloud)
-        self.http = HttpClient(HuaweiConventions(), timeout=params['timeout'], validate_certs=params['validate_certs'],
-                               ca_path=params.get('ca_path'))
+        self.http = HttpClient(HuaweiConventions(), **http_settings(params))
         self._project_id = params.get('project_id')
         self.auth = self._auth(params, on_secret)
 
@@ -113,6 +112,12 @@ class HuaweiConnection(object):
                                 project_id=self._project_id, project_name=self.region, on_secret=on_secret)
         raise JobwatchError('authenticate to Huawei Cloud', 'no credentials were given', hint=CREDENTIALS_HINT)
 
+    def prepare(self):
+        """Find the project id (and log in) once, before concurrent polls need them."""
+        self.project_id()
+        if isinstance(self.auth, PasswordAuth):
+            self.auth.ensure_login()
+
     def project_id(self, deadline=None):
         if not self._project_id:
             self._project_id = self._find_project_id(deadline)
@@ -122,7 +127,7 @@ class HuaweiConnection(object):
     def _find_project_id(self, deadline):
         if isinstance(self.auth, PasswordAuth):
             # The project-scoped login token names its project: no extra call.
-            self.auth.login()
+            self.auth.ensure_login()
             return self.auth.project_id
         if not self.region:
             raise JobwatchError('find the project', 'neither project_id nor region was given', hint='Give project_id or region')

@@ -31,6 +31,11 @@ class JobApi(object):
     blocked_reasons = {}     # status -> why a wait cannot go on by itself
     leads_to = {}            # final status -> statuses it can still move to (default: none)
 
+    @property
+    def ids_option(self):
+        """The module option holding many ids: job_ids, job_names."""
+        return self.id_option + 's'
+
     def check_id(self, value):
         """Refuse an id before any request is sent, saying what is wrong with it."""
         text = value if value is None else str(value)

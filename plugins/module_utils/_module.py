@@ -3,7 +3,6 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Ansible side of every job module: options, one query or a wait, the result, the failure."""
 
-import time
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -12,7 +11,10 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import Jobw
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import REQUESTS_IMPORT_ERROR
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED, FAILURE_STATES, job_result
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import CONNECTION_SPEC, WAIT_SPEC, check_connection
-from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, TIMED_OUT, WaitGoal, Waiter
+from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, TIMED_OUT, JobWatch, WaitGoal, Waiter
+
+# How many failed jobs a message names before it only counts the rest.
+NAMED_IN_MESSAGE = 10
 
 
 class JobModule(object):
@@ -23,9 +25,14 @@ class JobModule(object):
         spec = dict(api.argument_spec)
         spec.update(CONNECTION_SPEC)
         spec.update(WAIT_SPEC)
-        spec[api.id_option] = dict(type='str', required=True)
+        spec[api.id_option] = dict(type='str')
+        spec[api.ids_option] = dict(type='list', elements='str')
         spec.update(api.options)
-        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **api.constraints)
+        constraints = dict((key, list(value) if isinstance(value, (list, tuple)) else value) for key, value in api.constraints.items())
+        pair = (api.id_option, api.ids_option)
+        constraints['mutually_exclusive'] = constraints.get('mutually_exclusive', []) + [pair]
+        constraints['required_one_of'] = constraints.get('required_one_of', []) + [pair]
+        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **constraints)
 
     def run(self):
         if REQUESTS_IMPORT_ERROR:
@@ -42,7 +49,8 @@ class JobModule(object):
     def _run(self):
         module, api, params = self.module, self.api, self.module.params
         # Every check on the input comes before the first request.
-        job_id = api.check_id(params[api.id_option])
+        single = params[api.ids_option] is None
+        job_ids = self._job_ids(single)
         goal = WaitGoal(api, params['wait_for'])
         waiting = params['wait'] or bool(params['wait_for'])
         if waiting and params['wait_timeout'] <= 0:
@@ -54,57 +62,95 @@ class JobModule(object):
             module.warn('TLS certificate verification is off (validate_certs=false): anyone on the path can read '
                         'and change these requests. Use ca_path to trust a private CA instead.')
         connection = api.connect(params, on_secret=module.no_log_values.add)
+        # Settle what every poll shares (a project id, a login) once, before the workers start.
+        connection.prepare()
+
+        watches = [JobWatch(job_id, goal) for job_id in job_ids]
+        waiter = Waiter(params['wait_timeout'], params['wait_interval'], workers=min(params['concurrency'], len(watches)),
+                        once=not waiting)
+
+        def poll(job_id, deadline):
+            job, request_id = api.fetch(connection, job_id, deadline)
+            return api.read_status(job), (job, request_id)
+
+        waiter.watch(poll, watches)
+        if single:
+            self._finish_one(watches[0], waiting)
+        self._finish_many(watches, waiting)
+
+    def _job_ids(self, single):
+        api, params = self.api, self.module.params
+        if single:
+            return [api.check_id(params[api.id_option])]
+        job_ids = [api.check_id(value) for value in params[api.ids_option]]
+        if not job_ids:
+            raise JobwatchError('check %s' % api.ids_option, '%s is empty' % api.ids_option)
+        if len(set(job_ids)) != len(job_ids):
+            raise JobwatchError('check %s' % api.ids_option, '%s names a job twice' % api.ids_option)
+        return job_ids
+
+    def _report(self, watch, waiting):
+        """The single-job result keys of one watch (DESIGN "What every module returns")."""
+        result = dict(elapsed=watch.elapsed, polls=watch.polls)
+        if watch.payload is not None:
+            result.update(job_result(self.api, *watch.payload))
         if waiting:
-            self._wait(connection, job_id, goal)
-        else:
-            self._query_once(connection, job_id)
+            result['history'] = watch.history
+        if watch.error is not None:
+            result.update(watch.error.as_result())
+        return result
 
-    def _query_once(self, connection, job_id):
-        start = time.monotonic()
-        job, request_id = self.api.fetch(connection, job_id, None)
-        result = job_result(self.api, job, request_id)
-        self.module.exit_json(changed=False, elapsed=round(time.monotonic() - start, 3), polls=1, **result)
-
-    def _wait(self, connection, job_id, goal):
-        module, api, params = self.module, self.api, self.module.params
-        waiter = Waiter(params['wait_timeout'], params['wait_interval'])
-        seen = {}
-
-        def poll(deadline):
-            seen['job'], seen['request_id'] = api.fetch(connection, job_id, deadline)
-            return api.read_status(seen['job']), seen['job']
-
-        try:
-            verdict, status, job = waiter.run(poll, goal)
-        except JobwatchError as error:
-            progress = dict(elapsed=waiter.elapsed, polls=waiter.polls, history=waiter.history)
-            if seen:
-                progress.update(job_result(api, seen['job'], seen['request_id']))
-            progress.update(error.as_result())
-            module.fail_json(msg=str(error), **progress)
-        result = job_result(api, job, seen['request_id'])
-        result.update(elapsed=waiter.elapsed, polls=waiter.polls, history=waiter.history)
-        message = self._trouble(verdict, status, job, job_id, goal, waiter)
-        if message and (verdict == TIMED_OUT or params['fail_on_job_failure']):
+    def _finish_one(self, watch, waiting):
+        module = self.module
+        result = self._report(watch, waiting)
+        if watch.error is not None:
+            module.fail_json(msg=str(watch.error), **result)
+        message = self._trouble(watch) if waiting else None
+        if message and (watch.verdict == TIMED_OUT or module.params['fail_on_job_failure']):
             module.fail_json(msg=message, **result)
         if message and result['state'] == BLOCKED:
             module.warn(message)
         module.exit_json(changed=False, **result)
 
-    def _trouble(self, verdict, status, job, job_id, goal, waiter):
-        """Why this wait did not end where the user wanted, or None when it did."""
-        api = self.api
+    def _finish_many(self, watches, waiting):
+        module, api = self.module, self.api
+        jobs, counts, problems, failing = [], {}, [], False
+        for watch in watches:
+            entry = {api.id_option: watch.job_id}
+            entry.update(self._report(watch, waiting))
+            state = entry.get('state', 'unknown')
+            counts[state] = counts.get(state, 0) + 1
+            message = str(watch.error) if watch.error is not None else (self._trouble(watch) if waiting else None)
+            if message:
+                entry['msg'] = message
+                problems.append(message)
+                failing = failing or watch.error is not None or watch.verdict == TIMED_OUT or module.params['fail_on_job_failure']
+            jobs.append(entry)
+        result = dict(changed=False, jobs=jobs, counts=counts, polls=sum(watch.polls for watch in watches),
+                      elapsed=max(watch.elapsed or 0.0 for watch in watches),
+                      finished=all(entry.get('finished') for entry in jobs),
+                      succeeded=all(entry.get('succeeded') for entry in jobs))
+        if failing:
+            named = ' '.join('(%d) %s' % (number, text) for number, text in enumerate(problems[:NAMED_IN_MESSAGE], 1))
+            more = ' (and %d more)' % (len(problems) - NAMED_IN_MESSAGE) if len(problems) > NAMED_IN_MESSAGE else ''
+            module.fail_json(msg='%d of %d %ss did not end as waited for: %s%s' % (len(problems), len(jobs), api.noun, named, more),
+                             **result)
+        module.exit_json(**result)
+
+    def _trouble(self, watch):
+        """Why this job's wait did not end where the user wanted, or None when it did."""
+        api, goal, status = self.api, watch.goal, watch.status
         state = api.lookup(status)[0]
-        name = '%s %s' % (api.noun, job_id)
-        if verdict == TIMED_OUT:
+        name = '%s %s' % (api.noun, watch.job_id)
+        if watch.verdict == TIMED_OUT:
             return ('Timed out after %s s waiting for %s to reach %s; last status %s after %d polls'
-                    % (self.module.params['wait_timeout'], name, goal.describe(), status, waiter.polls))
-        if verdict == REACHED and (goal.explicit or state not in FAILURE_STATES):
+                    % (self.module.params['wait_timeout'], name, goal.describe(), status, watch.polls))
+        if watch.verdict == REACHED and (goal.explicit or state not in FAILURE_STATES):
             return None
         if state == BLOCKED:
             return '%s is %s: %s' % (name, status, api.blocked_reasons.get(status, 'it will not move by itself'))
-        message = '%s ended in %s after %.1f s' % (name, status, waiter.elapsed)
+        message = '%s ended in %s after %.1f s' % (name, status, watch.elapsed)
         if goal.explicit:
             message += ', so it can no longer reach %s' % goal.describe()
-        reason = api.failure_reason(job) if state in FAILURE_STATES else None
+        reason = api.failure_reason(watch.payload[0]) if state in FAILURE_STATES else None
         return message + (': %s' % reason if reason else '')

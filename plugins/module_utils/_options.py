@@ -13,6 +13,8 @@ CONNECTION_SPEC = dict(
     validate_certs=dict(type='bool', default=True),
     ca_path=dict(type='path'),
     timeout=dict(type='float', default=30.0),
+    concurrency=dict(type='int', default=8),
+    rate_limit=dict(type='float'),
 )
 
 WAIT_SPEC = dict(
@@ -47,3 +49,13 @@ def service_url(endpoint, service, region, cloud, option='endpoint', region_vari
 def check_connection(params):
     if params['timeout'] <= 0:
         raise JobwatchError('check timeout', 'timeout must be more than 0 seconds, got %s' % params['timeout'])
+    if params['concurrency'] < 1:
+        raise JobwatchError('check concurrency', 'concurrency must be 1 or more, got %s' % params['concurrency'])
+    if params['rate_limit'] is not None and params['rate_limit'] <= 0:
+        raise JobwatchError('check rate_limit', 'rate_limit must be more than 0 requests per second when given')
+
+
+def http_settings(params):
+    """The HttpClient keyword arguments the connection options give."""
+    return dict(timeout=params['timeout'], validate_certs=params['validate_certs'], ca_path=params.get('ca_path'),
+                rate_limit=params.get('rate_limit'), pool_size=params.get('concurrency') or 1)

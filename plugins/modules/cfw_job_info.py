@@ -21,8 +21,14 @@ options:
     description:
       - The id of the job, as returned by the request that started it (for example C(job_id) of a firewall
         creation).
+      - Exactly one of O(job_id) and O(job_ids) is required.
     type: str
-    required: true
+  job_ids:
+    description:
+      - The ids of many jobs, queried (and waited on) together in this one task, a few at a time (see O(concurrency)).
+      - The result then has one entry per job in RV(jobs), each with the keys a single job returns, and the number of jobs per state in RV(counts).
+    type: list
+    elements: str
 extends_documentation_fragment:
   - jobwatch.cloud.huaweicloud
   - jobwatch.cloud.connection
@@ -62,7 +68,7 @@ EXAMPLES = r'''
 RETURN = r'''
 job:
   description: The job as the API returned it in C(data).
-  returned: success
+  returned: when O(job_id) is given
   type: dict
   contains:
     id:
@@ -83,21 +89,21 @@ job:
       sample: 1641370515000
 status:
   description: The job's status as the API spells it.
-  returned: success
+  returned: when O(job_id) is given
   type: str
   sample: Success
 state:
   description: The status normalized across modules - C(running), C(succeeded) or C(failed).
-  returned: success
+  returned: when O(job_id) is given
   type: str
   sample: succeeded
 finished:
-  description: Whether the status is final.
+  description: Whether the status (with O(job_ids), every job's status) is final.
   returned: success
   type: bool
   sample: true
 succeeded:
-  description: Whether the job succeeded.
+  description: With O(job_ids), whether every job succeeded. Whether the job succeeded.
   returned: success
   type: bool
   sample: true
@@ -136,6 +142,19 @@ error:
   returned: on error
   type: dict
   sample: {"status": 400, "code": "CFW.00200005", "message": "job not found"}
+jobs:
+  description:
+    - With O(job_ids), one entry per job in the order given - its C(job_id) and the keys a single job returns (RV(job),
+      RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history), RV(request_id)),
+      plus C(msg) when it did not end as waited for and C(error) when it could not be queried.
+  returned: when O(job_ids) is given
+  type: list
+  elements: dict
+counts:
+  description: With O(job_ids), how many jobs are in each RV(state) (C(unknown) for a job that could not be queried).
+  returned: when O(job_ids) is given
+  type: dict
+  sample: {"succeeded": 48, "failed": 2}
 '''
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiJobApi

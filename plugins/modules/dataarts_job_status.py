@@ -22,8 +22,14 @@ options:
     description:
       - The name of the real-time job. Any characters are allowed (spaces, C(/), non-ASCII); the name is
         percent-encoded as one path segment.
+      - Exactly one of O(job_name) and O(job_names) is required.
     type: str
-    required: true
+  job_names:
+    description:
+      - The names of many jobs, queried (and waited on) together in this one task, a few at a time (see O(concurrency)).
+      - The result then has one entry per job in RV(jobs), each with the keys a single job returns, and the number of jobs per state in RV(counts).
+    type: list
+    elements: str
   workspace:
     description:
       - The id of the DataArts Studio workspace, sent as the C(workspace) header.
@@ -77,7 +83,7 @@ EXAMPLES = r'''
 RETURN = r'''
 job:
   description: The job's status as the API returned it, keys in snake_case (C(lastModifiyUser) becomes C(last_modifiy_user)).
-  returned: success
+  returned: when O(job_name) is given
   type: dict
   contains:
     name:
@@ -105,29 +111,29 @@ job:
       type: str
 status:
   description: The job's status as the API spells it.
-  returned: success
+  returned: when O(job_name) is given
   type: str
   sample: NORMAL
 state:
   description:
     - The status normalized across modules - C(pending) (STARTING), C(running) (NORMAL, STOPPING), C(failed)
       (EXCEPTION) or C(stopped) (STOPPED).
-  returned: success
+  returned: when O(job_name) is given
   type: str
   sample: running
 finished:
-  description: Whether the status will not change by itself (NORMAL, EXCEPTION, STOPPED).
+  description: Whether the status (with O(job_names), every job's status) will not change by itself (NORMAL, EXCEPTION, STOPPED).
   returned: success
   type: bool
   sample: true
 succeeded:
-  description: Always false - a real-time job never "succeeds"; look at RV(state) and RV(status).
+  description: With O(job_names), whether every job succeeded. Always false - a real-time job never "succeeds"; look at RV(state) and RV(status).
   returned: success
   type: bool
   sample: false
 nodes:
   description: The job's nodes with their status and counters, keys in snake_case.
-  returned: success
+  returned: when O(job_name) is given
   type: list
   elements: dict
   sample: [{"name": "MRS_Flink_Job_8635", "status": "NORMAL", "last_instance_status": "running", "speed": 0,
@@ -170,6 +176,19 @@ error:
   returned: on error
   type: dict
   sample: {"status": 400, "code": "DLF.0100", "message": "The job does not exists."}
+jobs:
+  description:
+    - With O(job_names), one entry per job in the order given - its C(job_name) and the keys a single job returns (RV(job),
+      RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history), RV(request_id), RV(nodes)),
+      plus C(msg) when it did not end as waited for and C(error) when it could not be queried.
+  returned: when O(job_names) is given
+  type: list
+  elements: dict
+counts:
+  description: With O(job_names), how many jobs are in each RV(state) (C(unknown) for a job that could not be queried).
+  returned: when O(job_names) is given
+  type: dict
+  sample: {"succeeded": 48, "failed": 2}
 '''
 
 import unicodedata

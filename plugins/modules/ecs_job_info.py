@@ -20,8 +20,14 @@ options:
   job_id:
     description:
       - The id of the job, as returned by the request that started it.
+      - Exactly one of O(job_id) and O(job_ids) is required.
     type: str
-    required: true
+  job_ids:
+    description:
+      - The ids of many jobs, queried (and waited on) together in this one task, a few at a time (see O(concurrency)).
+      - The result then has one entry per job in RV(jobs), each with the keys a single job returns, and the number of jobs per state in RV(counts).
+    type: list
+    elements: str
 extends_documentation_fragment:
   - jobwatch.cloud.huaweicloud
   - jobwatch.cloud.connection
@@ -86,7 +92,7 @@ EXAMPLES = r'''
 RETURN = r'''
 job:
   description: The job as the API returned it.
-  returned: success
+  returned: when O(job_id) is given
   type: dict
   contains:
     job_id:
@@ -123,35 +129,35 @@ job:
                "job_type": "createSingleServer", "entities": {"server_id": "bae51750-0089-41a1-9b18-5c777978ff6d"}}]}
 status:
   description: The job's status as the API spells it.
-  returned: success
+  returned: when O(job_id) is given
   type: str
   sample: SUCCESS
 state:
   description:
     - The status normalized across modules - C(pending) (INIT), C(running), C(succeeded), C(failed), or
       C(blocked) (PENDING_PAYMENT).
-  returned: success
+  returned: when O(job_id) is given
   type: str
   sample: succeeded
 finished:
-  description: Whether the status is final (will not change by itself).
+  description: Whether the status (with O(job_ids), every job's status) is final (will not change by itself).
   returned: success
   type: bool
   sample: true
 succeeded:
-  description: Whether the job succeeded.
+  description: With O(job_ids), whether every job succeeded. Whether the job succeeded.
   returned: success
   type: bool
   sample: true
 server_ids:
   description: The ids of the servers of the job and its sub-jobs, in order, without duplicates.
-  returned: success
+  returned: when O(job_id) is given
   type: list
   elements: str
   sample: ["bae51750-0089-41a1-9b18-5c777978ff6d"]
 failed_sub_jobs:
   description: The sub-jobs that failed, each with C(job_id), C(job_type), C(error_code) and C(fail_reason).
-  returned: success
+  returned: when O(job_id) is given
   type: list
   elements: dict
   sample: []
@@ -181,6 +187,19 @@ error:
   returned: on error
   type: dict
   sample: {"status": 404, "code": "Ecs.0612", "message": "The job does not exist."}
+jobs:
+  description:
+    - With O(job_ids), one entry per job in the order given - its C(job_id) and the keys a single job returns (RV(job),
+      RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history), RV(request_id), RV(server_ids)),
+      plus C(msg) when it did not end as waited for and C(error) when it could not be queried.
+  returned: when O(job_ids) is given
+  type: list
+  elements: dict
+counts:
+  description: With O(job_ids), how many jobs are in each RV(state) (C(unknown) for a job that could not be queried).
+  returned: when O(job_ids) is given
+  type: dict
+  sample: {"succeeded": 48, "failed": 2}
 '''
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiJobApi
