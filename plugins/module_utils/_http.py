@@ -219,14 +219,26 @@ class HttpClient(object):
         raise error
 
 
+def _innermost(exc):
+    # requests wraps urllib3 wraps http.client wraps socket errors; the last one says what happened.
+    seen = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        inner = getattr(exc, 'reason', None)
+        if not isinstance(inner, BaseException):
+            inner = next((arg for arg in reversed(getattr(exc, 'args', ())) if isinstance(arg, BaseException)), None)
+        if inner is None:
+            break
+        exc = inner
+    return exc
+
+
 def _reason(exc):
-    # The innermost reason reads best ("Connection refused"), without urllib3's object reprs.
-    reason = exc
-    while getattr(reason, 'args', None) and isinstance(reason.args[0], Exception):
-        reason = reason.args[0]
-    text = str(getattr(reason, 'reason', None) or reason)
-    errno = re.search(r'\[Errno -?\d+\] ([^\'"(]+)', text)
+    """What went wrong in words ("Connection refused"), without urllib3's object reprs."""
+    innermost = _innermost(exc)
+    text = str(innermost)
+    errno = re.search(r'\[Errno -?\d+\] ([^\'"()]+)', text)
     if errno:
         return errno.group(1).strip()
-    text = re.sub(r'<[^>]*object at 0x[0-9a-f]+>:?\s*|\w+Connection(Pool)?\([^)]*\):?\s*', '', text)
-    return text.strip() or exc.__class__.__name__
+    text = re.sub(r'<[^>]*object at 0x[0-9a-f]+>:?\s*|\w+Connection(Pool)?\([^)]*\):?\s*', '', text).strip()
+    return text or innermost.__class__.__name__

@@ -8,6 +8,8 @@ no assertion depends on how fast this machine is. Only the timeout tests need a 
 timeout; they use 0.2 s and a server that holds the request far longer than that.
 """
 
+import socket
+import threading
 from urllib.parse import unquote
 
 import pytest
@@ -438,3 +440,24 @@ def test_a_json_answer_that_is_not_an_object_is_named_as_such(server, clock, mak
     with pytest.raises(JobwatchError) as caught:
         get(make_client(retries=0), server)
     assert 'a JSON list where an object was expected' in str(caught.value)
+
+
+def test_a_connection_closed_without_an_answer_is_told_in_words(clock, make_client):
+    # A server that reads the request and hangs up: requests wraps the reason three levels deep.
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(1)
+
+    def hang_up():
+        connection, dummy = listener.accept()
+        connection.recv(65536)
+        connection.close()
+
+    thread = threading.Thread(target=hang_up, daemon=True)
+    thread.start()
+    with pytest.raises(JobwatchError) as caught:
+        make_client(retries=0).request('GET', 'http://127.0.0.1:%d/v1/p/jobs/j1' % listener.getsockname()[1], 'query job j1')
+    thread.join(5)
+    listener.close()
+    assert 'Remote end closed connection without response' in str(caught.value)
+    assert 'Connection aborted' not in str(caught.value) and '(' not in str(caught.value).split(':', 1)[1]
