@@ -461,3 +461,45 @@ def test_a_connection_closed_without_an_answer_is_told_in_words(clock, make_clie
     listener.close()
     assert 'Remote end closed connection without response' in str(caught.value)
     assert 'Connection aborted' not in str(caught.value) and '(' not in str(caught.value).split(':', 1)[1]
+
+
+def test_rate_limit_spaces_requests_to_one_host_evenly(server, clock, make_client):
+    server.set_default(OK)
+    client = make_client(rate_limit=4.0)
+    for dummy in range(5):
+        get(client, server)
+    # The first goes at once; each next one waits for its slot, a quarter of a second apart.
+    assert clock.sleeps == [pytest.approx(0.25)] * 4
+    assert len(server.requests) == 5
+
+
+def test_rate_limit_slots_are_shared_by_concurrent_workers(server, make_client):
+    # Real clock: 8 threads asking at once must still leave with slots 1/rate apart.
+    server.set_default(OK)
+    client = HttpClient(HuaweiConventions(), timeout=5.0, rate_limit=50.0, pool_size=8)
+    sent = []
+    lock = threading.Lock()
+
+    def one():
+        get(client, server)
+        with lock:
+            sent.append(True)
+
+    threads = [threading.Thread(target=one) for dummy in range(8)]
+    slots = []
+    original = client._take_slot
+
+    def recording(host):
+        wait = original(host)
+        slots.append(client._next_slot[host] - 1.0 / 50.0)
+        return wait
+
+    client._take_slot = recording
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    client.session.close()
+    assert len(sent) == 8
+    slots.sort()
+    assert all(later - earlier == pytest.approx(0.02) for earlier, later in zip(slots, slots[1:]))
