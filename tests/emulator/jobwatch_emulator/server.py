@@ -14,10 +14,11 @@ import ssl
 import struct
 import sys
 import threading
+import time
 import traceback
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 from . import iam
 from .app import EmulatorApp, load_document
@@ -121,15 +122,17 @@ class Emulator:
     ``jobs``: a list of job specs, or a whole jobs document ``{"jobs": [...], "credentials": {...}}``.
     ``credentials``: overrides of ``identity.Identity`` fields (win over the document's).
     ``ssl_context``: serve HTTPS with this server-side context (e.g. from a throwaway CA).
+    ``now``: the clock (epoch seconds) of job timelines, token expiry and signature date checks;
+    a test or benchmark may pass a virtual clock that it moves itself (hacking/bench does).
     """
 
     def __init__(self, jobs: Union[Sequence[Mapping[str, Any]], Mapping[str, Any]] = (),
                  credentials: Optional[Mapping[str, Any]] = None, token_ttl: float = iam.DEFAULT_TOKEN_TTL,
                  host: str = "127.0.0.1", port: int = 0, ssl_context: Optional[ssl.SSLContext] = None,
-                 verbose: bool = False):
+                 verbose: bool = False, now: Callable[[], float] = time.time):
         specs, document_credentials = load_document(jobs if isinstance(jobs, Mapping) else list(jobs))
         merged_credentials = dict(document_credentials, **(credentials or {}))
-        self.app = EmulatorApp(specs, merged_credentials, token_ttl)
+        self.app = EmulatorApp(specs, merged_credentials, token_ttl, now)
         self._server = _Server((host, port), self.app, ssl_context, verbose)
         self._thread: Optional[threading.Thread] = None
 
