@@ -62,7 +62,7 @@ class AlibabaConventions(object):
         return pause if pause is not None else parse_retry_after(headers.get('Retry-After'))
 
     @staticmethod
-    def hint(status, code):
+    def hint(status, code, message=None):
         code = code or ''
         if 'TimeStamp' in code or 'Timestamp' in code:
             return 'The request date was refused: check this machine\'s clock'

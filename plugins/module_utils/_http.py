@@ -212,7 +212,7 @@ class HttpClient(object):
         if not message:
             message = 'the answer was %s' % (shape if data is None else 'an error without a message')
         error = JobwatchError(what, message, status=status, code=code, request_id=request_id,
-                              hint=conventions.hint(status, code))
+                              hint=conventions.hint(status, code, message))
         if status == 401 or conventions.is_throttled(status, code) or conventions.is_transient(status, code):
             # A server that says when to come back (throttling, a 503 in maintenance) is believed.
             raise _Transient(error, server_pause=conventions.server_pause(reply.headers))

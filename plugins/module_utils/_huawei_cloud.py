@@ -70,9 +70,15 @@ class HuaweiConventions(object):
         return parse_retry_after(headers.get('Retry-After'))
 
     @staticmethod
-    def hint(status, code):
+    def hint(status, code, message=None):
+        text = (message or '').lower()
+        if status == 401 and ('date' in text or 'signature expired' in text or 'time' in text):
+            return ('The gateway refused the request\'s date (X-Sdk-Date): this machine\'s clock is off by more than '
+                    '15 minutes. Set it right (NTP) and try again')
+        if status == 401 and 'token' in text:
+            return 'The IAM token is not valid (tokens last 24 hours): give a new auth_token, or log in with user_name and password'
         if status == 401:
-            return 'Check the credentials; a signature refused for its date means this machine\'s clock is off'
+            return 'Check the credentials (access_key and secret_key, security_token for temporary keys, or auth_token)'
         if status == 403:
             return 'Check that the credentials may read this project and that project_id is right'
         return None

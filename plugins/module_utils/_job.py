@@ -30,6 +30,7 @@ class JobApi(object):
     statuses = {}            # status as the API spells it -> (state, finished: will not change by itself)
     blocked_reasons = {}     # status -> why a wait cannot go on by itself
     leads_to = {}            # final status -> statuses it can still move to (default: none)
+    gone_codes = ()          # error codes meaning "no such job" (besides HTTP 404)
 
     @property
     def ids_option(self):

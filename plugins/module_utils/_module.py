@@ -104,7 +104,7 @@ class JobModule(object):
         module = self.module
         result = self._report(watch, waiting)
         if watch.error is not None:
-            module.fail_json(msg=str(watch.error), **result)
+            module.fail_json(msg=self._error_message(watch), **result)
         message = self._trouble(watch) if waiting else None
         if message and (watch.verdict == TIMED_OUT or module.params['fail_on_job_failure']):
             module.fail_json(msg=message, **result)
@@ -120,7 +120,7 @@ class JobModule(object):
             entry.update(self._report(watch, waiting))
             state = entry.get('state', 'unknown')
             counts[state] = counts.get(state, 0) + 1
-            message = str(watch.error) if watch.error is not None else (self._trouble(watch) if waiting else None)
+            message = self._error_message(watch) if watch.error is not None else (self._trouble(watch) if waiting else None)
             if message:
                 entry['msg'] = message
                 problems.append(message)
@@ -136,6 +136,14 @@ class JobModule(object):
             module.fail_json(msg='%d of %d %ss did not end as waited for: %s%s' % (len(problems), len(jobs), api.noun, named, more),
                              **result)
         module.exit_json(**result)
+
+    def _error_message(self, watch):
+        error, api = watch.error, self.api
+        if watch.polls and (error.status == 404 or error.code in api.gone_codes):
+            # Seen before, unknown now: deleted while we waited. Retrying until the timeout would not bring it back.
+            return ('%s %s disappeared during the wait (last seen %s after %d polls): %s'
+                    % (api.noun, watch.job_id, watch.status, watch.polls, error))
+        return str(error)
 
     def _trouble(self, watch):
         """Why this job's wait did not end where the user wanted, or None when it did."""

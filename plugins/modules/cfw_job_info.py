@@ -167,6 +167,7 @@ class CfwJobApi(HuaweiJobApi):
     noun = 'CFW job'
     service = 'cfw'
     path = '/v3/{project_id}/jobs/{job_id}'
+    gone_codes = ('CFW.00200005',)
     statuses = {
         'Running': (RUNNING, False),
         'Success': (SUCCEEDED, True),

@@ -208,6 +208,7 @@ class DataArtsJobApi(HuaweiJobApi):
     service = 'dayu-dlf'
     path = '/v1/{project_id}/jobs/{job_name}/status'
     options = dict(workspace=dict(type='str'))
+    gone_codes = ('DLF.0100',)
     statuses = {
         'STARTING': (PENDING, False),
         'NORMAL': (RUNNING, True),

@@ -211,6 +211,7 @@ class EcsJobApi(HuaweiJobApi):
     noun = 'ECS job'
     service = 'ecs'
     path = '/v1/{project_id}/jobs/{job_id}'
+    gone_codes = ('Common.0011',)
     statuses = {
         'INIT': (PENDING, False),
         'RUNNING': (RUNNING, False),

@@ -113,8 +113,12 @@ def test_once_passes_no_deadline_so_retries_are_bounded_by_the_policy_only():
     clock = FakeClock()
     seen = []
     watches = [JobWatch('a', GOAL)]
-    Waiter(600, clock=clock, sleep=clock.sleep, once=True).watch(lambda job_id, deadline: seen.append(deadline) or ('RUNNING', {}),
-                                                                   watches)
+
+    def poll(job_id, deadline):
+        seen.append(deadline)
+        return 'RUNNING', {}
+
+    Waiter(600, clock=clock, sleep=clock.sleep, once=True).watch(poll, watches)
     assert seen == [None]
 
 

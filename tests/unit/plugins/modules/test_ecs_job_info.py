@@ -254,3 +254,32 @@ def test_endpoint_and_project_id_need_no_region(server, capsys):
     result = run_module(module_args(server, region=None), capsys)
     assert result.get('failed') is not True, result.get('msg')
     assert result['status'] == 'SUCCESS'
+
+
+def test_a_job_that_disappears_mid_wait_is_reported_as_gone_not_polled_until_the_timeout(server, capsys):
+    server.add(json_answer(200, {'status': 'RUNNING', 'job_id': JOB_ID}),
+               json_answer(404, {'error': {'code': 'Common.0011', 'message': 'Failed to query system tasks.'}},
+                           headers={'X-Request-Id': 'req-gone'}))
+    result = run_module(module_args(server, wait=True, wait_interval=0.01, wait_timeout=3600), capsys)
+    assert result['failed'] is True
+    assert result['msg'].startswith('ECS job %s disappeared during the wait (last seen RUNNING after 1 polls): ' % JOB_ID)
+    assert 'Common.0011' in result['msg'] and 'req-gone' in result['msg']
+    assert len(server.requests) == 2
+
+
+def test_a_job_unknown_from_the_start_is_not_called_gone(server, capsys):
+    server.add(json_answer(404, {'error': {'code': 'Common.0011', 'message': 'Failed to query system tasks.'}}))
+    result = run_module(module_args(server, wait=True), capsys)
+    assert result['failed'] is True and 'disappeared' not in result['msg']
+    assert result['msg'].startswith('Failed to query ECS job %s, HTTP 404, error code Common.0011' % JOB_ID)
+
+
+@pytest.mark.parametrize('message, expected', [
+    ('Incorrect IAM authentication information: verify aksk signature fail', 'Check the credentials'),
+    ('Incorrect IAM authentication information: x-sdk-date is expired', "this machine's clock is off"),
+    ('Incorrect IAM authentication information: token expires', 'The IAM token is not valid'),
+])
+def test_a_refused_request_says_what_to_check(server, capsys, message, expected):
+    server.add(json_answer(401, {'error_code': 'APIGW.0301', 'error_msg': message, 'request_id': 'r-401'}))
+    result = run_module(module_args(server), capsys)
+    assert result['failed'] is True and expected in result['msg'] and 'APIGW.0301' in result['msg']
