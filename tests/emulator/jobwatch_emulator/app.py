@@ -106,4 +106,15 @@ class EmulatorApp:
             return normal(), None
         if fault.kind == "gone" and job is not None:
             self.jobs.remove(*job.key)
+        if fault.kind == "token_expired":
+            return self._token_expired(request, auth, route.dialect), fault.kind
         return faults.spoil(fault, request, normal, route.status_path, route.dialect), fault.kind
+
+    def _token_expired(self, request: Request, auth: Any, dialect: str) -> Response:
+        """Fault ``token_expired``: the token this request presented expires now, and the gateway says so."""
+        if dialect == "alibaba":
+            return acs_gateway.AcsError(acs_gateway.TOKEN_EXPIRED).response(request)  # this request only
+        now = self.now()
+        if isinstance(auth, apig.AuthContext) and auth.method == "token":
+            self.tokens.expire(request.header("X-Auth-Token") or "", now)
+        return apig.token_expired(now).response(request)

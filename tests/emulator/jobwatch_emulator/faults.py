@@ -18,6 +18,14 @@ Kinds and their options:
 - ``slow``: the normal answer after ``delay`` seconds (5)
 - ``drop``: the connection closed without an answer
 - ``reset``: the connection reset (TCP RST)
+- ``cut``: the normal answer's status line and headers (``Content-Length`` of the whole body), half
+  of its body, then the connection closed: the client sees an incomplete read
+- ``token_expired``: the IAM token the request presented expires now (a later request with it is
+  refused too) and the gateway answers 401 ``APIGW.0301`` "... token expires, expires_at: ...";
+  a new login gets a token that works. A request signed with AK/SK has no token to expire and
+  gets the same answer. Alibaba routes: ``InvalidSecurityToken.Expired`` for this request only
+  (``POST /_emulator/sts/expire`` expires the STS credentials for good). Answered by ``app.py``,
+  which owns the token store, not by ``spoil``
 - ``missing_status``: the normal answer without its status field
 - ``gone``: the job is deleted; it answers like an unknown job from then on
 
@@ -35,9 +43,9 @@ from typing import Any, Callable, List, Mapping, Optional, Sequence
 
 from .acs_gateway import acs_error
 from .apig import gateway_error
-from .messages import DISCONNECT_DROP, DISCONNECT_RESET, Request, Response
+from .messages import DISCONNECT_CUT, DISCONNECT_DROP, DISCONNECT_RESET, Request, Response
 
-KINDS = ("http_5xx", "throttle", "html_502", "bad_json", "slow", "drop", "reset", "missing_status", "gone")
+KINDS = ("http_5xx", "throttle", "html_502", "bad_json", "slow", "drop", "reset", "cut", "missing_status", "gone", "token_expired")
 FOREVER = -1
 
 # APIG codes for backend failures. APIG.0103 (500) is in Huawei's APIG error table; the
@@ -165,7 +173,9 @@ def spoil(fault: Fault, request: Request, normal: Callable[[], Response], status
         response.content_type = "application/json"
     elif kind == "missing_status":
         response.body = _without(response.body, status_path)
-    return response  # "gone" was applied to the job store before the answer was made
+    elif kind == "cut":
+        response.disconnect = DISCONNECT_CUT  # the server sends half of the body, then closes
+    return response  # "gone" was applied to the job store before the answer was made; app.py answers "token_expired"
 
 
 def _huawei_error(fault: Fault, request: Request) -> Response:

@@ -48,6 +48,15 @@ class TokenStore:
         with self._lock:
             return self._tokens.get(token)
 
+    def expire(self, token: str, now: float) -> bool:
+        """Make one token expired (fault ``token_expired``); False when it was never issued."""
+        with self._lock:
+            record = self._tokens.get(token)
+            if record is None:
+                return False
+            self._tokens[token] = dataclasses.replace(record, expires_at=min(record.expires_at, now))
+            return True
+
     def expire_all(self, now: float) -> int:
         """Make every issued token expired (control API), so tests need not wait for the TTL."""
         with self._lock:

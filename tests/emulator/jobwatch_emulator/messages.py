@@ -10,6 +10,7 @@ from typing import Any, List, Optional, Tuple
 # How an answer may end without a normal HTTP response (see faults.py).
 DISCONNECT_DROP = "drop"  # close the connection without a byte
 DISCONNECT_RESET = "reset"  # TCP RST (SO_LINGER 0)
+DISCONNECT_CUT = "cut"  # status line and headers (full Content-Length), part of the body, then close
 
 
 @dataclasses.dataclass
@@ -58,7 +59,7 @@ class Response:
     content_type: str = "application/json"
     headers: List[Tuple[str, str]] = dataclasses.field(default_factory=list)
     delay: float = 0.0  # seconds to wait before answering
-    disconnect: Optional[str] = None  # DISCONNECT_DROP / DISCONNECT_RESET: no answer at all
+    disconnect: Optional[str] = None  # DISCONNECT_DROP / DISCONNECT_RESET: no answer at all; DISCONNECT_CUT: half of it
 
     def json(self) -> Any:
         return json.loads(self.body.decode("utf-8"))

@@ -22,7 +22,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 from . import iam
 from .app import EmulatorApp, load_document
-from .messages import DISCONNECT_RESET, Request, json_response
+from .messages import DISCONNECT_CUT, DISCONNECT_RESET, Request, json_response
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -52,7 +52,7 @@ class _Handler(BaseHTTPRequestHandler):
 
         if response.delay and self.server.stopping.wait(response.delay):
             response.disconnect = response.disconnect or "drop"  # shutting down: do not answer late
-        if response.disconnect:
+        if response.disconnect and response.disconnect != DISCONNECT_CUT:
             self.close_connection = True
             if response.disconnect == DISCONNECT_RESET:
                 self.server.reset_on_close(self.connection)
@@ -64,8 +64,13 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in response.headers:
             self.send_header(name, value)
         self.end_headers()
+        body = response.body
+        if response.disconnect == DISCONNECT_CUT:
+            # Dropped mid-body: the headers promised all of it, half comes, then the connection closes.
+            self.close_connection = True
+            body = body[:len(body) // 2]
         if self.command != "HEAD":
-            self.wfile.write(response.body)
+            self.wfile.write(body)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
 

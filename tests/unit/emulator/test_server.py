@@ -94,7 +94,7 @@ def test_wrong_password_and_expired_tokens(emulator):
     assert call(emulator, "POST", "/_emulator/tokens/expire")[2] == {"expired": 1}
     status, response, body = call(emulator, "GET", job_path("job-ok"), {"X-Auth-Token": token})
     assert (status, body["error_code"], body["request_id"]) == (401, "APIGW.0301", response.getheader("X-Request-Id"))
-    assert body["error_msg"].endswith("token expires")
+    assert "token expires, expires_at: " in body["error_msg"]
 
 
 def test_unknown_api_and_unknown_job(emulator):
