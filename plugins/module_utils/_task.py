@@ -1,0 +1,173 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One task of a job module, whoever runs it (the module on a host, or the action plugin on the controller).
+
+``JobTask(api, params).run()`` returns ``(failed, result)``; it needs validated ``params`` and
+two callbacks: ``warn(text)`` and ``hide(value)`` (a secret learnt on the way, such as a token).
+"""
+
+import traceback
+
+from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED, FAILURE_STATES, job_result
+from ansible_collections.jobwatch.cloud.plugins.module_utils._options import CONNECTION_SPEC, WAIT_SPEC, check_connection
+from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, TIMED_OUT, JobWatch, WaitGoal, Waiter
+
+# How many failed jobs a message names before it only counts the rest.
+NAMED_IN_MESSAGE = 10
+
+
+def argument_spec(api):
+    """The options of ``api``'s module, and the constraints between them."""
+    spec = dict(api.argument_spec)
+    spec.update(CONNECTION_SPEC)
+    spec.update(WAIT_SPEC)
+    spec[api.id_option] = dict(type='str')
+    spec[api.ids_option] = dict(type='list', elements='str')
+    spec.update(api.options)
+    constraints = dict((key, list(value) if isinstance(value, (list, tuple)) else value) for key, value in api.constraints.items())
+    pair = (api.id_option, api.ids_option)
+    constraints['mutually_exclusive'] = constraints.get('mutually_exclusive', []) + [pair]
+    constraints['required_one_of'] = constraints.get('required_one_of', []) + [pair]
+    return spec, constraints
+
+
+class JobTask(object):
+    """Checks the input, asks or waits, and builds the result of one task."""
+
+    def __init__(self, api, params, warn=None, hide=None, on_change=None):
+        self.api = api
+        self.params = params
+        self._warn = warn or (lambda text: None)
+        self._hide = hide or (lambda value: None)
+        self._on_change = on_change
+
+    def run(self):
+        """Return (failed, result); never raises."""
+        try:
+            return self._run()
+        except JobwatchError as error:
+            result = dict(msg=str(error))
+            result.update(error.as_result())
+            return True, result
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            # A bug of ours or an answer nobody foresaw: still a result with a message, never a bare traceback.
+            return True, dict(msg='Unexpected %s while asking for the job: %s (please report this)' % (type(error).__name__, error),
+                              exception=traceback.format_exc())
+
+    def _run(self):
+        api, params = self.api, self.params
+        # Every check on the input comes before the first request.
+        single = params[api.ids_option] is None
+        job_ids = self._job_ids(single)
+        goal = WaitGoal(api, params['wait_for'])
+        waiting = params['wait'] or bool(params['wait_for'])
+        if waiting and params['wait_timeout'] <= 0:
+            raise JobwatchError('check wait_timeout', 'wait_timeout must be more than 0 seconds, got %s' % params['wait_timeout'])
+        if params['wait_interval'] is not None and params['wait_interval'] <= 0:
+            raise JobwatchError('check wait_interval', 'wait_interval must be more than 0 seconds when given')
+        check_connection(params)
+        if not params['validate_certs']:
+            self._warn('TLS certificate verification is off (validate_certs=false): anyone on the path can read '
+                        'and change these requests. Use ca_path to trust a private CA instead.')
+        connection = api.connect(params, on_secret=self._hide)
+        # Settle what every poll shares (a project id, a login) once, before the workers start.
+        connection.prepare()
+
+        watches = [JobWatch(job_id, goal) for job_id in job_ids]
+        waiter = Waiter(params['wait_timeout'], params['wait_interval'], workers=min(params['concurrency'], len(watches)),
+                        once=not waiting, on_change=self._on_change)
+
+        def poll(job_id, deadline):
+            job, request_id = api.fetch(connection, job_id, deadline)
+            return api.read_status(job), (job, request_id)
+
+        waiter.watch(poll, watches)
+        return self._finish_one(watches[0], waiting) if single else self._finish_many(watches, waiting)
+
+    def _job_ids(self, single):
+        api, params = self.api, self.params
+        if single:
+            return [api.check_id(params[api.id_option])]
+        job_ids = [api.check_id(value) for value in params[api.ids_option]]
+        if not job_ids:
+            raise JobwatchError('check %s' % api.ids_option, '%s is empty' % api.ids_option)
+        if len(set(job_ids)) != len(job_ids):
+            raise JobwatchError('check %s' % api.ids_option, '%s names a job twice' % api.ids_option)
+        return job_ids
+
+    def _report(self, watch, waiting):
+        """The single-job result keys of one watch (DESIGN "What every module returns")."""
+        result = dict(elapsed=watch.elapsed, polls=watch.polls)
+        if watch.payload is not None:
+            result.update(job_result(self.api, *watch.payload))
+        if waiting:
+            result['history'] = watch.history
+        if watch.error is not None:
+            result.update(watch.error.as_result())
+        return result
+
+    def _finish_one(self, watch, waiting):
+        result = dict(changed=False)
+        result.update(self._report(watch, waiting))
+        if watch.error is not None:
+            result['msg'] = self._error_message(watch)
+            return True, result
+        message = self._trouble(watch) if waiting else None
+        if message and (watch.verdict == TIMED_OUT or self.params['fail_on_job_failure']):
+            result['msg'] = message
+            return True, result
+        if message and result['state'] == BLOCKED:
+            self._warn(message)
+        return False, result
+
+    def _finish_many(self, watches, waiting):
+        api, params = self.api, self.params
+        jobs, counts, problems, failing = [], {}, [], False
+        for watch in watches:
+            entry = {api.id_option: watch.job_id}
+            entry.update(self._report(watch, waiting))
+            state = entry.get('state', 'unknown')
+            counts[state] = counts.get(state, 0) + 1
+            message = self._error_message(watch) if watch.error is not None else (self._trouble(watch) if waiting else None)
+            if message:
+                entry['msg'] = message
+                problems.append(message)
+                failing = failing or watch.error is not None or watch.verdict == TIMED_OUT or params['fail_on_job_failure']
+            jobs.append(entry)
+        result = dict(changed=False, jobs=jobs, counts=counts, polls=sum(watch.polls for watch in watches),
+                      elapsed=max(watch.elapsed or 0.0 for watch in watches),
+                      finished=all(entry.get('finished') for entry in jobs),
+                      succeeded=all(entry.get('succeeded') for entry in jobs))
+        if failing:
+            named = ' '.join('(%d) %s' % (number, text) for number, text in enumerate(problems[:NAMED_IN_MESSAGE], 1))
+            more = ' (and %d more)' % (len(problems) - NAMED_IN_MESSAGE) if len(problems) > NAMED_IN_MESSAGE else ''
+            result['msg'] = '%d of %d %ss did not end as waited for: %s%s' % (len(problems), len(jobs), api.noun, named, more)
+        return failing, result
+
+    def _error_message(self, watch):
+        error, api = watch.error, self.api
+        if watch.polls and (error.status == 404 or error.code in api.gone_codes):
+            # Seen before, unknown now: deleted while we waited. Retrying until the timeout would not bring it back.
+            return ('%s %s disappeared during the wait (last seen %s after %d polls): %s'
+                    % (api.noun, watch.job_id, watch.status, watch.polls, error))
+        return str(error)
+
+    def _trouble(self, watch):
+        """Why this job's wait did not end where the user wanted, or None when it did."""
+        api, goal, status = self.api, watch.goal, watch.status
+        state = api.lookup(status)[0]
+        name = '%s %s' % (api.noun, watch.job_id)
+        if watch.verdict == TIMED_OUT:
+            return ('Timed out after %s s waiting for %s to reach %s; last status %s after %d polls'
+                    % (self.params['wait_timeout'], name, goal.describe(), status, watch.polls))
+        if watch.verdict == REACHED and (goal.explicit or state not in FAILURE_STATES):
+            return None
+        if state == BLOCKED:
+            return '%s is %s: %s' % (name, status, api.blocked_reasons.get(status, 'it will not move by itself'))
+        message = '%s ended in %s after %.1f s' % (name, status, watch.elapsed)
+        if goal.explicit:
+            message += ', so it can no longer reach %s' % goal.describe()
+        reason = api.failure_reason(watch.payload[0]) if state in FAILURE_STATES else None
+        return message + (': %s' % reason if reason else '')

@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The controller side of the job modules: waits shown live in the play output.
+
+A module reports only when it ends, so a ten-minute wait shows nothing for ten minutes. When
+the task runs on the controller itself (connection ``local``: ``localhost``, or
+``delegate_to: localhost``), the action plugin runs the module's own code (``JobTask``) in
+its worker process instead of starting the module, and prints each status change as it is
+seen. Same options, same checks, same result, one task - and no module start-up cost.
+
+On any other host the module runs there as usual and its ``history`` tells the story at the
+end. ``jobwatch_progress: false`` (a variable) turns the controller path off everywhere.
+"""
+
+import os
+import threading
+import time
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.jobwatch.cloud.plugins.module_utils._http import REQUESTS_IMPORT_ERROR
+from ansible_collections.jobwatch.cloud.plugins.module_utils._task import JobTask, argument_spec
+
+display = Display()
+
+# With many jobs, one line per change would flood the output: a summary at most this often.
+SUMMARY_EVERY = 10.0
+JOBS_SHOWN_ONE_BY_ONE = 10
+
+
+def duration(seconds):
+    """4m12s, 1h02m, 9.5s: how long, the way a person reads it."""
+    if seconds < 60:
+        return '%.1fs' % seconds
+    minutes, seconds = divmod(int(seconds), 60)
+    if minutes < 60:
+        return '%dm%02ds' % (minutes, seconds)
+    hours, minutes = divmod(minutes, 60)
+    return '%dh%02dm' % (hours, minutes)
+
+
+class Progress(object):
+    """Turns the waiter's status changes into lines a person watching the play can follow."""
+
+    def __init__(self, name, host, total, out=display.display, clock=time.monotonic):
+        self.name = name
+        self.host = host
+        self.total = total
+        self._out = out
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._states = {}
+        self._last_summary = None
+
+    def __call__(self, watch, entry):
+        with self._lock:
+            if self.total <= JOBS_SHOWN_ONE_BY_ONE:
+                self._out(self._change_line(watch, entry))
+            else:
+                self._summarize(watch, entry)
+
+    def _change_line(self, watch, entry):
+        earlier = watch.history[-2]['status'] if len(watch.history) > 1 else None
+        moved = '%s -> %s' % (earlier, entry['status']) if earlier else 'is %s' % entry['status']
+        return '%s: %s | job %s %s after %s' % (self.host, self.name, watch.job_id, moved, duration(entry['elapsed']))
+
+    def _summarize(self, watch, entry):
+        self._states[watch.job_id] = watch.goal.api.lookup(entry['status'])[0]
+        now = self._clock()
+        if self._last_summary is not None and now - self._last_summary < SUMMARY_EVERY and len(self._states) < self.total:
+            return
+        self._last_summary = now
+        counts = {}
+        for state in self._states.values():
+            counts[state] = counts.get(state, 0) + 1
+        seen = ', '.join('%d %s' % (number, state) for state, number in sorted(counts.items()))
+        self._out('%s: %s | %d jobs: %s after %s' % (self.host, self.name, self.total, seen, duration(entry['elapsed'])))
+
+
+class JobAction(ActionBase):
+    """Base of the action plugins named after each job module; a subclass sets ``api``."""
+
+    api = None
+    _VALID_ARGS = None  # every option is checked by the module's own argument spec
+    TRANSFERS_FILES = False
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super(JobAction, self).run(tmp, task_vars)
+        if not self._runs_here(task_vars):
+            result.update(self._execute_module(task_vars=task_vars))
+            return result
+        spec, constraints = argument_spec(self.api)
+        with self._task_environment():
+            try:
+                validation, params = self.validate_argument_spec(spec, **constraints)
+            except AnsibleActionFail as error:
+                result.update(failed=True, msg=str(error))
+                return result
+        hidden = set(validation._no_log_values)
+        name = self._task.resolved_action.rsplit('.', 1)[-1]
+        job_count = len(params.get(self.api.ids_option) or [None])
+        progress = None if self._task.no_log else Progress(name, task_vars.get('inventory_hostname', 'localhost'), job_count)
+        warnings = []
+        failed, outcome = JobTask(self.api, params, warn=warnings.append, hide=hidden.add, on_change=progress).run()
+        if warnings:
+            outcome['warnings'] = warnings
+        result.update(remove_values(outcome, hidden))
+        if failed:
+            result['failed'] = True
+        return result
+
+    def _runs_here(self, task_vars):
+        if REQUESTS_IMPORT_ERROR or self._task.async_val:
+            return False
+        if not boolean(task_vars.get('jobwatch_progress', True), strict=False):
+            return False
+        return getattr(self._connection, 'transport', None) == 'local'
+
+    def _task_environment(self):
+        """The task's ``environment:`` as the module would see it, for the env-var fallbacks."""
+        return _Environment(self._environment_of_task())
+
+    def _environment_of_task(self):
+        merged = {}
+        for entry in self._task.environment or []:
+            value = self._templar.template(entry)
+            if isinstance(value, dict):
+                merged.update((str(key), str(item)) for key, item in value.items())
+        return merged
+
+
+class _Environment(object):
+    """Sets variables for a block of code, then puts the old ones back (the worker process is ours)."""
+
+    def __init__(self, values):
+        self._values = values
+        self._saved = {}
+
+    def __enter__(self):
+        for key, value in self._values.items():
+            self._saved[key] = os.environ.get(key)
+            os.environ[key] = value
+        return self
+
+    def __exit__(self, *exc_info):
+        for key, value in self._saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
