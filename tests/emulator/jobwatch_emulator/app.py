@@ -20,8 +20,8 @@ from .services import SERVICES
 # token) or Alibaba's (ACS3 signature, with its nonce-replay check).
 AUTHENTICATORS: Dict[str, Callable[["EmulatorApp", Request], Any]] = {
     "none": lambda app, request: None,
-    "huawei": lambda app, request: apig.authenticate(request, app.identity, app.tokens, app.now()),
-    "acs3": lambda app, request: acs_gateway.authenticate(request, app.identity, app.nonces, app.now(), app.sts_expired),
+    "huawei": lambda app, request: apig.authenticate(request, app.identity, app.tokens, app.now(), app.clock_skew),
+    "acs3": lambda app, request: acs_gateway.authenticate(request, app.identity, app.nonces, app.now(), app.sts_expired, app.clock_skew),
 }
 
 
@@ -44,9 +44,11 @@ class EmulatorApp:
     """All the emulator's state and its request handling; thread-safe."""
 
     def __init__(self, jobs: Sequence[Mapping[str, Any]] = (), credentials: Optional[Mapping[str, Any]] = None,
-                 token_ttl: float = iam.DEFAULT_TOKEN_TTL, now: Callable[[], float] = time.time):
+                 token_ttl: float = iam.DEFAULT_TOKEN_TTL, now: Callable[[], float] = time.time, clock_skew: float = 0.0):
         self.identity = Identity.with_overrides(credentials)
         self.now = now
+        # Seconds the gateways' clock runs ahead (negative: behind) for signature date checks only.
+        self.initial_clock_skew = self.clock_skew = control.check_clock_skew(clock_skew)
         self.tokens = iam.TokenStore(token_ttl)
         self.nonces = acs_gateway.NonceStore()
         self.sts_expired = False  # Alibaba STS credentials expired through the control API
@@ -62,6 +64,7 @@ class EmulatorApp:
         self.tokens.clear()
         self.nonces.clear()
         self.sts_expired = False
+        self.clock_skew = self.initial_clock_skew
         self.global_faults.clear()
         self.requests.clear()
 
