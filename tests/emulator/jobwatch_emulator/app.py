@@ -69,12 +69,14 @@ class EmulatorApp:
         self.requests.clear()
 
     def handle(self, request: Request) -> Response:
+        arrived, wall_time = time.monotonic(), self.now()  # for the request log's "time" and "wall_time"
         route, params, path_known = self.router.resolve(request)
         if route is None:
             # The gateway's answers for an unknown API (APIG error code table, APIG.0101).
             message = "The API does not exist." if path_known else "The API does not exist or has not been published in the environment."
             response = apig.gateway_error(request, 404, "APIG.0101", message)
-            self.requests.record(request.method, request.raw_path, None, None, str(response.status), None, request.request_id)
+            self.requests.record(request.method, request.raw_path, None, None, str(response.status), None, request.request_id,
+                                 arrived, wall_time)
             return response
 
         job_id = route.job_id(params, request)
@@ -87,7 +89,8 @@ class EmulatorApp:
             response, fault_kind = self._answer(route, request, params, auth, job_id)
         if route.cloud_api:
             status = response.disconnect or str(response.status)
-            self.requests.record(request.method, request.raw_path, route.name, job_id, status, fault_kind, request.request_id)
+            self.requests.record(request.method, request.raw_path, route.name, job_id, status, fault_kind, request.request_id,
+                                 arrived, wall_time)
         return response
 
     def _answer(self, route: Route, request: Request, params: Dict[str, str], auth: Any, job_id: Optional[str]):
