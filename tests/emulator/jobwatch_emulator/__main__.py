@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", metavar="FILE", help='JSON jobs document: {"jobs": [...], "credentials": {...}}')
     parser.add_argument("--token-ttl", type=float, default=iam.DEFAULT_TOKEN_TTL, metavar="SECONDS",
                         help="lifetime of IAM tokens (default: %(default)s)")
+    parser.add_argument("--clock-skew", type=float, default=0.0, metavar="SECONDS",
+                        help="make the gateways' clock run this far ahead (negative: behind) for signature date checks "
+                             "only: more than 900 and correctly signed requests are refused as skewed (default: 0)")
     parser.add_argument("--port-file", metavar="FILE", help="write the port number to FILE once listening")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
@@ -90,7 +93,8 @@ def main(argv=None) -> int:
             sys.stderr.write("jobwatch emulator: cannot read jobs file %s: %s\n" % (args.jobs, exc))
             return 2
     try:
-        emulator = Emulator(jobs=document, token_ttl=args.token_ttl, host=args.host, port=args.port, verbose=args.verbose)
+        emulator = Emulator(jobs=document, token_ttl=args.token_ttl, host=args.host, port=args.port, verbose=args.verbose,
+                            clock_skew=args.clock_skew)
     except (ValueError, TypeError, OSError) as exc:
         sys.stderr.write("jobwatch emulator: %s\n" % exc)
         return 2

@@ -131,8 +131,12 @@ class AcsContext:
 
 
 def authenticate(request: Request, identity: Identity, nonces: NonceStore, now: Optional[float] = None,
-                 sts_expired: bool = False) -> AcsContext:
-    """Accept the request's ACS3 signature, or raise AcsError (checks in the module docstring's order)."""
+                 sts_expired: bool = False, skew: float = 0.0) -> AcsContext:
+    """Accept the request's ACS3 signature, or raise AcsError (checks in the module docstring's order).
+
+    ``skew``: seconds the gateway's clock is ahead (negative: behind) when it checks x-acs-date
+    (``--clock-skew``); the nonce memory uses ``now`` as it is.
+    """
     now = time.time() if now is None else now
     authorization = request.header("Authorization")
     if not authorization:
@@ -162,7 +166,7 @@ def authenticate(request: Request, identity: Identity, nonces: NonceStore, now: 
             raise AcsError(INCOMPLETE_SIGNATURE, " Signed header %s is missing." % name)  # (guess) detail
         headers[name] = values
 
-    _check_date(request.header("x-acs-date") or "", now)
+    _check_date(request.header("x-acs-date") or "", now + skew)
     body_hash = acs3.payload_hash(request.body)
     if (request.header("x-acs-content-sha256") or "").strip().lower() != body_hash:
         raise AcsError(SIGNATURE_MISMATCH, " x-acs-content-sha256 does not match the request body.")  # (guess) detail

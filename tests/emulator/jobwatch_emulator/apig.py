@@ -62,16 +62,17 @@ class AuthContext:
         return self.project_id is None or self.project_id == project_id
 
 
-def authenticate(request: Request, identity: Identity, tokens, now: Optional[float] = None) -> AuthContext:
+def authenticate(request: Request, identity: Identity, tokens, now: Optional[float] = None, skew: float = 0.0) -> AuthContext:
     """Accept the request's AK/SK signature or IAM token, or raise GatewayError.
 
     ``tokens`` is the IAM token store (``iam.TokenStore``). A signature wins over a token when
-    both are sent.
+    both are sent. ``skew``: seconds the gateway's clock is ahead (negative: behind) when it
+    checks X-Sdk-Date (``--clock-skew``); token expiry uses ``now`` as it is.
     """
     now = time.time() if now is None else now
     authorization = request.header("Authorization")
     if authorization:
-        return _verify_signature(request, authorization, identity, now)
+        return _verify_signature(request, authorization, identity, now + skew)
     token = request.header("X-Auth-Token")
     if token:
         return _verify_token(token, identity, tokens, now)

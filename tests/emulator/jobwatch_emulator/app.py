@@ -20,8 +20,8 @@ from .services import SERVICES
 # token) or Alibaba's (ACS3 signature, with its nonce-replay check).
 AUTHENTICATORS: Dict[str, Callable[["EmulatorApp", Request], Any]] = {
     "none": lambda app, request: None,
-    "huawei": lambda app, request: apig.authenticate(request, app.identity, app.tokens, app.now()),
-    "acs3": lambda app, request: acs_gateway.authenticate(request, app.identity, app.nonces, app.now(), app.sts_expired),
+    "huawei": lambda app, request: apig.authenticate(request, app.identity, app.tokens, app.now(), app.clock_skew),
+    "acs3": lambda app, request: acs_gateway.authenticate(request, app.identity, app.nonces, app.now(), app.sts_expired, app.clock_skew),
 }
 
 
@@ -44,9 +44,11 @@ class EmulatorApp:
     """All the emulator's state and its request handling; thread-safe."""
 
     def __init__(self, jobs: Sequence[Mapping[str, Any]] = (), credentials: Optional[Mapping[str, Any]] = None,
-                 token_ttl: float = iam.DEFAULT_TOKEN_TTL, now: Callable[[], float] = time.time):
+                 token_ttl: float = iam.DEFAULT_TOKEN_TTL, now: Callable[[], float] = time.time, clock_skew: float = 0.0):
         self.identity = Identity.with_overrides(credentials)
         self.now = now
+        # Seconds the gateways' clock runs ahead (negative: behind) for signature date checks only.
+        self.initial_clock_skew = self.clock_skew = control.check_clock_skew(clock_skew)
         self.tokens = iam.TokenStore(token_ttl)
         self.nonces = acs_gateway.NonceStore()
         self.sts_expired = False  # Alibaba STS credentials expired through the control API
@@ -62,16 +64,19 @@ class EmulatorApp:
         self.tokens.clear()
         self.nonces.clear()
         self.sts_expired = False
+        self.clock_skew = self.initial_clock_skew
         self.global_faults.clear()
         self.requests.clear()
 
     def handle(self, request: Request) -> Response:
+        arrived, wall_time = time.monotonic(), self.now()  # for the request log's "time" and "wall_time"
         route, params, path_known = self.router.resolve(request)
         if route is None:
             # The gateway's answers for an unknown API (APIG error code table, APIG.0101).
             message = "The API does not exist." if path_known else "The API does not exist or has not been published in the environment."
             response = apig.gateway_error(request, 404, "APIG.0101", message)
-            self.requests.record(request.method, request.raw_path, None, None, str(response.status), None, request.request_id)
+            self.requests.record(request.method, request.raw_path, None, None, str(response.status), None, request.request_id,
+                                 arrived, wall_time)
             return response
 
         job_id = route.job_id(params, request)
@@ -84,7 +89,8 @@ class EmulatorApp:
             response, fault_kind = self._answer(route, request, params, auth, job_id)
         if route.cloud_api:
             status = response.disconnect or str(response.status)
-            self.requests.record(request.method, request.raw_path, route.name, job_id, status, fault_kind, request.request_id)
+            self.requests.record(request.method, request.raw_path, route.name, job_id, status, fault_kind, request.request_id,
+                                 arrived, wall_time)
         return response
 
     def _answer(self, route: Route, request: Request, params: Dict[str, str], auth: Any, job_id: Optional[str]):

@@ -10,11 +10,23 @@
   (a fault may name a ``service``, e.g. ``"iam"`` or ``"ecs"``, to spoil only that one)
 - ``POST /_emulator/tokens/expire``   expire every IAM token issued so far
 - ``POST /_emulator/sts/expire``      expire the Alibaba STS credentials (until reset)
-- ``POST /_emulator/reset``           jobs back to the loaded ones; counts, tokens, nonces, faults cleared
+- ``GET  /_emulator/clock-skew``      ``{"seconds": N}``: how far the gateways' clock is off for date checks
+- ``POST /_emulator/clock-skew``      set it: ``{"seconds": N}`` (positive: ahead; back to the start value on reset)
+- ``POST /_emulator/reset``           jobs back to the loaded ones; counts, tokens, nonces, faults, skew reset
 """
+
+import math
+from typing import Any
 
 from .messages import json_response
 from .routing import Route
+
+
+def check_clock_skew(value: Any) -> float:
+    """A clock skew in seconds (a finite number); ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError("clock skew must be a finite number of seconds, got %r" % (value,))
+    return float(value)
 
 
 def _bad_request(message: str):
@@ -76,6 +88,18 @@ def expire_sts(app, request, params, auth):  # pylint: disable=unused-argument
     return json_response(200, {"expired": app.identity.ali_sts_access_key})
 
 
+def clock_skew(app, request, params, auth):  # pylint: disable=unused-argument
+    if request.method == "POST":
+        document, error = _document(request)
+        if error:
+            return error
+        try:
+            app.clock_skew = check_clock_skew(document.get("seconds") if isinstance(document, dict) else None)
+        except ValueError as exc:
+            return _bad_request('expected {"seconds": N}: %s' % exc)
+    return json_response(200, {"seconds": app.clock_skew})
+
+
 def reset(app, request, params, auth):  # pylint: disable=unused-argument
     app.reset()
     return json_response(200, {"status": "reset"})
@@ -89,5 +113,7 @@ ROUTES = [
     Route("control.add_faults", "POST", "/_emulator/faults", add_faults, auth="none", cloud_api=False),
     Route("control.expire_tokens", "POST", "/_emulator/tokens/expire", expire_tokens, auth="none", cloud_api=False),
     Route("control.expire_sts", "POST", "/_emulator/sts/expire", expire_sts, auth="none", cloud_api=False),
+    Route("control.get_clock_skew", "GET", "/_emulator/clock-skew", clock_skew, auth="none", cloud_api=False),
+    Route("control.set_clock_skew", "POST", "/_emulator/clock-skew", clock_skew, auth="none", cloud_api=False),
     Route("control.reset", "POST", "/_emulator/reset", reset, auth="none", cloud_api=False),
 ]

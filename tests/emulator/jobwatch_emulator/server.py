@@ -129,15 +129,17 @@ class Emulator:
     ``ssl_context``: serve HTTPS with this server-side context (e.g. from a throwaway CA).
     ``now``: the clock (epoch seconds) of job timelines, token expiry and signature date checks;
     a test or benchmark may pass a virtual clock that it moves itself (hacking/bench does).
+    ``clock_skew``: seconds the gateways' clock runs ahead (negative: behind) for signature date
+    checks only, so a correctly signed request is refused as the real gateway refuses a skewed one.
     """
 
     def __init__(self, jobs: Union[Sequence[Mapping[str, Any]], Mapping[str, Any]] = (),
                  credentials: Optional[Mapping[str, Any]] = None, token_ttl: float = iam.DEFAULT_TOKEN_TTL,
                  host: str = "127.0.0.1", port: int = 0, ssl_context: Optional[ssl.SSLContext] = None,
-                 verbose: bool = False, now: Callable[[], float] = time.time):
+                 verbose: bool = False, now: Callable[[], float] = time.time, clock_skew: float = 0.0):
         specs, document_credentials = load_document(jobs if isinstance(jobs, Mapping) else list(jobs))
         merged_credentials = dict(document_credentials, **(credentials or {}))
-        self.app = EmulatorApp(specs, merged_credentials, token_ttl, now)
+        self.app = EmulatorApp(specs, merged_credentials, token_ttl, now, clock_skew)
         self._server = _Server((host, port), self.app, ssl_context, verbose)
         self._thread: Optional[threading.Thread] = None
 
