@@ -70,7 +70,7 @@ class JobTask(object):
         check_connection(params)
         if not params['validate_certs']:
             self._warn('TLS certificate verification is off (validate_certs=false): anyone on the path can read '
-                        'and change these requests. Use ca_path to trust a private CA instead.')
+                       'and change these requests. Use ca_path to trust a private CA instead.')
         connection = api.connect(params, on_secret=self._hide)
         # Settle what every poll shares (a project id, a login) once, before the workers start.
         connection.prepare()

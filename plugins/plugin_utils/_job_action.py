@@ -10,7 +10,8 @@ its worker process instead of starting the module, and prints each status change
 seen. Same options, same checks, same result, one task - and no module start-up cost.
 
 On any other host the module runs there as usual and its ``history`` tells the story at the
-end. ``jobwatch_progress: false`` (a variable) turns the controller path off everywhere.
+end; so does a query that does not wait. ``jobwatch_progress: false`` (a variable) turns the
+controller path off everywhere.
 """
 
 import os
@@ -102,6 +103,10 @@ class JobAction(ActionBase):
             except AnsibleActionFail as error:
                 result.update(failed=True, msg=str(error))
                 return result
+        if not (params['wait'] or params['wait_for']):
+            # Nothing to watch: a single query runs as the module, like on any other host.
+            result.update(self._execute_module(task_vars=task_vars))
+            return result
         hidden = set(validation._no_log_values)
         name = self._task.resolved_action.rsplit('.', 1)[-1]
         job_count = len(params.get(self.api.ids_option) or [None])
