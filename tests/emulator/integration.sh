@@ -2,29 +2,47 @@
 # Sourced by the integration targets' runme.sh (ansible-test runs them from a temporary copy of the
 # target, so the emulator is reached through the collection's own tree on ANSIBLE_COLLECTIONS_PATH).
 #
-#   start_emulator JOBS_FILE [EMULATOR_OPTIONS...]   exports JOBWATCH_EMULATOR_URL; stopped on exit
+#   start_emulator JOBS_FILE [EMULATOR_OPTIONS...]   exports JOBWATCH_EMULATOR_URL; stopped on exit. With --tls
+#                                                    (or --tls-hostname-mismatch) among the options the URL is
+#                                                    https:// and JOBWATCH_EMULATOR_CA is the throwaway CA's ca.pem
+#   start_emulator_tls JOBS_FILE [EMULATOR_OPTIONS...]   the same as start_emulator JOBS_FILE --tls ... (no --tls-dir:
+#                                                    ca.pem must stay beside the port file)
 #   assert_no_secret_in LOG_FILE SECRET...           fails when any SECRET appears in LOG_FILE
 
 emulator_python="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
 emulator_workdir="$(mktemp -d)"
 export PYTHONPATH="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator${PYTHONPATH:+:${PYTHONPATH}}"
 
-stop_emulator() {
+stop_emulator_process() {
     if [ -n "${emulator_pid:-}" ]; then
         kill "${emulator_pid}" 2>/dev/null || true
         wait "${emulator_pid}" 2>/dev/null || true
+        emulator_pid=
     fi
+}
+
+stop_emulator() {
+    stop_emulator_process
     rm -rf "${emulator_workdir}"
 }
 trap stop_emulator EXIT
 
 start_emulator() {
-    local jobs_file="$1"
+    local jobs_file="$1" option scheme=http
     shift
+    for option in "$@"; do
+        case "${option}" in
+            --tls | --tls-hostname-mismatch) scheme=https ;;
+        esac
+    done
+    stop_emulator_process
+    # A port file left by an earlier start would be read before this emulator writes its own.
+    rm -f "${emulator_workdir}/port" "${emulator_workdir}/ca.pem"
+    unset JOBWATCH_EMULATOR_CA
     "${emulator_python}" -m jobwatch_emulator --jobs "${jobs_file}" --port-file "${emulator_workdir}/port" "$@" \
         > "${emulator_workdir}/emulator.log" 2>&1 &
     emulator_pid=$!
-    for _ in $(seq 200); do
+    for _ in $(seq 400); do
         [ -s "${emulator_workdir}/port" ] && break
         if ! kill -0 "${emulator_pid}" 2>/dev/null; then
             cat "${emulator_workdir}/emulator.log" >&2
@@ -33,8 +51,24 @@ start_emulator() {
         fi
         sleep 0.05
     done
-    JOBWATCH_EMULATOR_URL="http://127.0.0.1:$(cat "${emulator_workdir}/port")"
+    if [ ! -s "${emulator_workdir}/port" ]; then
+        cat "${emulator_workdir}/emulator.log" >&2
+        echo "the emulator did not write its port in time" >&2
+        return 1
+    fi
+    JOBWATCH_EMULATOR_URL="${scheme}://127.0.0.1:$(cat "${emulator_workdir}/port")"
     export JOBWATCH_EMULATOR_URL
+    if [ "${scheme}" = https ]; then
+        # Written by the emulator (beside its port file) before the port file.
+        JOBWATCH_EMULATOR_CA="${emulator_workdir}/ca.pem"
+        export JOBWATCH_EMULATOR_CA
+    fi
+}
+
+start_emulator_tls() {
+    local jobs_file="$1"
+    shift
+    start_emulator "${jobs_file}" --tls "$@"
 }
 
 assert_no_secret_in() {

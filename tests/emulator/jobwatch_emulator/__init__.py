@@ -15,6 +15,7 @@ request from route to answer), ``routing`` (path templates on the raw path), ``a
 ``sdk_hmac`` (Huawei API gateway authentication), ``acs_gateway`` and ``acs3`` (Alibaba's
 gateway, ACS3 signatures), ``iam`` (tokens, projects), ``identity``
 (accepted credentials), ``jobs`` (job store and timelines), ``faults`` (injected failures),
-``requestlog`` (request counts), ``control`` (the ``/_emulator`` test API), ``messages``
-(request and answer types), ``services/`` (one file per cloud service).
+``requestlog`` (request counts and times), ``tls`` (a throwaway CA for ``--tls``), ``control``
+(the ``/_emulator`` test API), ``messages`` (request and answer types), ``services/`` (one file
+per cloud service).
 """

@@ -3,18 +3,21 @@
 """Command line: ``python -m jobwatch_emulator [options] [-- COMMAND ARGS...]``.
 
 Without a command: serve until SIGTERM/SIGINT. With one: serve on a free port while COMMAND
-runs with ``JOBWATCH_EMULATOR_URL`` in its environment, then exit with COMMAND's exit code.
+runs with ``JOBWATCH_EMULATOR_URL`` (and with ``--tls`` ``JOBWATCH_EMULATOR_CA``) in its
+environment, then exit with COMMAND's exit code.
 """
 
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 
-from . import iam
+from . import iam, tls
 from .server import Emulator
 
 URL_VARIABLE = "JOBWATCH_EMULATOR_URL"
@@ -37,6 +40,14 @@ def _parser() -> argparse.ArgumentParser:
                         help="make the gateways' clock run this far ahead (negative: behind) for signature date checks "
                              "only: more than 900 and correctly signed requests are refused as skewed (default: 0)")
     parser.add_argument("--port-file", metavar="FILE", help="write the port number to FILE once listening")
+    parser.add_argument("--tls", action="store_true",
+                        help="serve HTTPS with a certificate for 127.0.0.1 and localhost from a throwaway CA (needs trustme); "
+                             "the CA certificate is written as ca.pem to --tls-dir, else beside --port-file, else to a "
+                             "temporary directory, and named on the listening line and in %s" % tls.CA_VARIABLE)
+    parser.add_argument("--tls-dir", metavar="DIR", help="where --tls writes ca.pem")
+    parser.add_argument("--tls-hostname-mismatch", action="store_true",
+                        help="like --tls, but the certificate is for another name (%s): clients see a hostname "
+                             "mismatch even with the CA" % tls.MISMATCHED_HOSTNAMES[0])
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
 
@@ -66,8 +77,29 @@ def _serve_until_signalled() -> int:
     return 0
 
 
-def _run_command(emulator: Emulator, command) -> int:
+def _https(args):
+    """(server context, ca.pem path, temporary directory to remove or None) for --tls; Nones without it."""
+    if not (args.tls or args.tls_hostname_mismatch):
+        return None, None, None
+    directory, temporary = args.tls_dir, None
+    if directory is None and args.port_file:
+        directory = os.path.dirname(os.path.abspath(args.port_file))
+    if directory is None:
+        directory = temporary = tempfile.mkdtemp(prefix="jobwatch-emulator-tls-")
+    hostnames = tls.MISMATCHED_HOSTNAMES if args.tls_hostname_mismatch else tls.HOSTNAMES
+    try:
+        context, ca_path = tls.throwaway_ca(directory, hostnames)
+    except BaseException:
+        if temporary:
+            shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return context, ca_path, temporary
+
+
+def _run_command(emulator: Emulator, command, ca_path=None) -> int:
     env = dict(os.environ, **{URL_VARIABLE: emulator.url})
+    if ca_path:
+        env[tls.CA_VARIABLE] = ca_path
     try:
         child = subprocess.Popen(command, env=env)  # pylint: disable=consider-using-with
     except OSError as exc:
@@ -93,20 +125,34 @@ def main(argv=None) -> int:
             sys.stderr.write("jobwatch emulator: cannot read jobs file %s: %s\n" % (args.jobs, exc))
             return 2
     try:
+        ssl_context, ca_path, temporary = _https(args)
+    except (ImportError, OSError) as exc:
+        sys.stderr.write("jobwatch emulator: %s\n" % exc)
+        return 2
+    try:
+        return _serve(args, document, command, ssl_context, ca_path)
+    finally:
+        if temporary:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _serve(args, document, command, ssl_context, ca_path) -> int:
+    try:
         emulator = Emulator(jobs=document, token_ttl=args.token_ttl, host=args.host, port=args.port, verbose=args.verbose,
-                            clock_skew=args.clock_skew)
+                            clock_skew=args.clock_skew, ssl_context=ssl_context)
     except (ValueError, TypeError, OSError) as exc:
         sys.stderr.write("jobwatch emulator: %s\n" % exc)
         return 2
 
     with emulator:
+        # ca.pem is already written: once the port file exists, so does the CA certificate.
         if args.port_file:
             _write_port_file(args.port_file, emulator.port)
         # With a command, stdout belongs to it.
         announce = sys.stderr if command else sys.stdout
-        announce.write("jobwatch emulator listening on %s\n" % emulator.url)
+        announce.write("jobwatch emulator listening on %s%s\n" % (emulator.url, " (CA certificate: %s)" % ca_path if ca_path else ""))
         announce.flush()
-        return _run_command(emulator, command) if command else _serve_until_signalled()
+        return _run_command(emulator, command, ca_path) if command else _serve_until_signalled()
 
 
 if __name__ == "__main__":

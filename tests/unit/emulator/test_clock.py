@@ -1,10 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) jobwatch.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""``Emulator(now=...)``: a clock the caller moves drives timelines, times and tokens over HTTP."""
+"""``Emulator(now=...)``: a clock the caller moves drives timelines, times and tokens over HTTP;
+answers on a kept-alive connection come at once (what timings measured against it rely on)."""
 
 import http.client
 import json
+import time
 from urllib.parse import urlsplit
 
 from jobwatch_emulator.identity import Identity
@@ -61,3 +63,20 @@ def test_an_injected_clock_drives_timelines_times_and_tokens(clock):
         clock.advance(3600)
         status, _token, body = call(emu, "GET", "/v1/%s/jobs/job-10m" % NORTH, headers)
         assert status == 401 and "token expires" in body["error_msg"]
+
+
+def test_kept_alive_answers_do_not_wait_for_delayed_acks():
+    """Headers and body are two writes; with Nagle's algorithm each answer would take ~40 ms more."""
+    with Emulator(jobs=JOBS) as emu:
+        parts = urlsplit(emu.url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+        try:
+            started = time.monotonic()
+            for _count in range(25):
+                connection.request("GET", "/_emulator/health")
+                response = connection.getresponse()
+                assert response.status == 200 and response.read()
+            took = time.monotonic() - started
+        finally:
+            connection.close()
+    assert took < 0.5, "25 answers took %.2f s" % took
