@@ -13,6 +13,7 @@ import re
 import threading
 import time
 import traceback
+import warnings
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
@@ -73,8 +74,9 @@ class HttpClient(object):
         self._clock = clock
         self.session = session or requests.Session()
         self.session.headers['User-Agent'] = USER_AGENT
-        # Never switch verification off unless asked to; a CA bundle path replaces the default.
-        self.session.verify = (ca_path or True) if validate_certs else False
+        # Never switch verification off unless asked to; a CA bundle path replaces the default. Given on
+        # every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the session's own.
+        self._verify = (ca_path or True) if validate_certs else False
         if pool_size and pool_size > DEFAULT_POOL_SIZE and session is None:
             # One kept-alive connection per worker, or urllib3 drops and reopens them.
             for prefix in ('https://', 'http://'):
@@ -161,8 +163,12 @@ class HttpClient(object):
         with self._lock:
             self.requests_sent += 1
         try:
-            reply = self.session.request(method, full_url, headers=headers, data=body or None,
-                                         timeout=self.timeout, allow_redirects=False)
+            with warnings.catch_warnings():
+                if self._verify is False:
+                    # The task already warns once, in words; urllib3 would add one per request on stderr.
+                    warnings.simplefilter('ignore')
+                reply = self.session.request(method, full_url, headers=headers, data=body or None, verify=self._verify,
+                                             timeout=self.timeout, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             raise JobwatchError(what, 'TLS verification of %s failed (%s)' % (urlsplit(url).netloc, _reason(exc)),
                                 hint='Give the CA that signed the endpoint certificate in ca_path, '

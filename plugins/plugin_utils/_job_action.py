@@ -56,6 +56,7 @@ class Progress(object):
         self._clock = clock
         self._lock = threading.Lock()
         self._states = {}
+        self._ended = set()
         self._last_summary = None
 
     def __call__(self, watch, entry):
@@ -72,8 +73,11 @@ class Progress(object):
 
     def _summarize(self, watch, entry):
         self._states[watch.job_id] = watch.goal.api.lookup(entry['status'])[0]
+        if watch.goal.verdict(entry['status']):
+            self._ended.add(watch.job_id)
         now = self._clock()
-        if self._last_summary is not None and now - self._last_summary < SUMMARY_EVERY and len(self._states) < self.total:
+        last = len(self._ended) == self.total
+        if self._last_summary is not None and now - self._last_summary < SUMMARY_EVERY and not last:
             return
         self._last_summary = now
         counts = {}

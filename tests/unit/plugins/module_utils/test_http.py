@@ -414,10 +414,10 @@ def test_what_is_signed_is_what_is_sent(server, clock, make_client):
 
 
 def test_tls_verification_is_on_unless_switched_off(make_client):
-    assert make_client().session.verify is True
-    assert make_client(ca_path='/etc/my-ca.pem').session.verify == '/etc/my-ca.pem'
-    assert make_client(validate_certs=False).session.verify is False
-    assert make_client(validate_certs=False, ca_path='/etc/my-ca.pem').session.verify is False
+    assert make_client()._verify is True
+    assert make_client(ca_path='/etc/my-ca.pem')._verify == '/etc/my-ca.pem'
+    assert make_client(validate_certs=False)._verify is False
+    assert make_client(validate_certs=False, ca_path='/etc/my-ca.pem')._verify is False
 
 
 def test_encode_query_and_describe_body():
@@ -482,16 +482,17 @@ def test_rate_limit_slots_are_shared_by_concurrent_workers(server, make_client):
 
     def one():
         get(client, server)
-        with lock:
-            sent.append(True)
+        sent.append(True)
 
     threads = [threading.Thread(target=one) for dummy in range(8)]
     slots = []
     original = client._take_slot
 
     def recording(host):
-        wait = original(host)
-        slots.append(client._next_slot[host] - 1.0 / 50.0)
+        # Under a lock of its own, so that the slot read is the one this call took.
+        with lock:
+            wait = original(host)
+            slots.append(client._next_slot[host] - 1.0 / 50.0)
         return wait
 
     client._take_slot = recording
