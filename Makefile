@@ -47,6 +47,7 @@ help:
 	@echo 'make venv            create $(VENV) with the pinned tools from $(TOOLS)'
 	@echo 'make sanity|units|integration|docs-lint|changelog-lint   one check'
 	@echo 'make build           build the collection tarball into $(BUILD_DIR)/'
+	@echo 'make bench           measure waits against the emulator, write docs/performance.md (~10 min; QUICK=1: ~4 min, FULL=1: +5 min)'
 	@echo 'make clean           remove $(VENV), $(BUILD_DIR) and test output'
 
 venv: $(STAMP)
@@ -114,6 +115,23 @@ demo: build
 	@echo '== running docs/examples/demo.yml against the emulator'
 	$(DEMO_ENV) $(VENV_PY) -m jobwatch_emulator --jobs docs/examples/demo_jobs.json -- \
 		$(VENV)/bin/ansible-playbook docs/examples/demo.yml
+
+# Benchmarks (hacking/bench/bench.py) against the emulator: rewrites docs/performance.md and its
+# plots; exits 0 when a goal is missed (the report says so). Its own venv, .venv-bench, holds
+# ansible-core, requests, matplotlib and the ECS SDK pinned like the tests; the collection is
+# copied to .build-bench-run/. QUICK=1: fewer lengths, repetitions and jobs. FULL=1: also
+# measure the N = 500 baseline instead of extrapolating it. Not part of `make test`.
+.PHONY: bench
+bench:
+	@if [ ! -f .venv-bench/.installed ] || [ hacking/bench/requirements.txt -nt .venv-bench/.installed ] \
+		|| [ $(TOOLS) -nt .venv-bench/.installed ] || [ tests/unit/requirements.txt -nt .venv-bench/.installed ]; then \
+		echo '== creating .venv-bench with $(PYTHON) from hacking/bench/requirements.txt' && \
+		$(PYTHON) -m venv .venv-bench && \
+		.venv-bench/bin/python -m pip install --quiet --progress-bar off --disable-pip-version-check \
+			-r hacking/bench/requirements.txt -c $(TOOLS) -c tests/unit/requirements.txt && \
+		touch .venv-bench/.installed; fi
+	@echo '== hacking/bench/bench.py (writes docs/performance.md)'
+	.venv-bench/bin/python hacking/bench/bench.py --build-dir .build-bench-run $(if $(QUICK),--quick) $(if $(FULL),--full)
 
 # ~/.ansible/test (ansible-test's shared caches and venvs) is left alone on purpose.
 clean:

@@ -1,0 +1,246 @@
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``make bench``: measure waiting against the baselines and write docs/performance.md.
+
+Run with the bench venv's Python (the Makefile makes it)::
+
+    .venv-bench/bin/python hacking/bench/bench.py [--quick] [--full] [--build-dir DIR] [--out FILE]
+
+a) one job: lateness and polls, adaptive waiter vs fixed-interval loops (virtual clock, plus real
+runs through ansible-playbook); b) N jobs in one task vs loop + until + uri; c) one status request
+through the shared client vs the official SDK, and import times. Exits 0 when goals are missed
+(they are reported); non-zero only when the bench itself could not run.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+import common
+from common import ROOT, WarpClock, log
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='Measure jobwatch.cloud waits against the baselines; write docs/performance.md.')
+    parser.add_argument('--quick', action='store_true', help='fewer lengths, repetitions and jobs (a few minutes)')
+    parser.add_argument('--full', action='store_true', help='also measure the N = 500 baseline (about 5 more minutes)')
+    parser.add_argument('--build-dir', default=os.path.join(ROOT, '.build-bench-run'),
+                        help='where the collection copy and the run\'s scratch files go')
+    parser.add_argument('--out', default=os.path.join(ROOT, 'docs', 'performance.md'), help='the report to write')
+    parser.add_argument('--report-only', action='store_true',
+                        help='measure nothing: write the report again from the last run\'s results.json')
+    return parser.parse_args()
+
+
+def settings(quick, full):
+    if quick:
+        return dict(quick=True, per_length=6, sweep=24, real_lengths=(5,), counts=(1, 10, 100), baseline_counts=(1, 10),
+                    repetitions=400, import_runs=7, goal_repeats=1)
+    return dict(quick=False, per_length=25, sweep=60, real_lengths=(5, 30), counts=(1, 10, 100, 500),
+                baseline_counts=(1, 10, 100, 500) if full else (1, 10, 100), repetitions=2000, import_runs=21, goal_repeats=3)
+
+
+def sync_collection(build_dir):
+    """The work tree's files in build_dir/ansible_collections/jobwatch/cloud (tracked + untracked, not ignored)."""
+    out = subprocess.run([sys.executable, os.path.join(ROOT, 'hacking', 'ansible_test_offline.py'), '--build-dir', build_dir,
+                          '--sync-only'], check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def git_describe():
+    try:
+        head = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, check=True, stdout=subprocess.PIPE,
+                              universal_newlines=True).stdout.strip()
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no', '--', 'plugins'], cwd=ROOT, check=True,
+                               stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return 'not a git checkout'
+    return 'git %s%s' % (head, ' with uncommitted changes in plugins/' if dirty else '')
+
+
+def cpu_model():
+    try:
+        with open('/proc/cpuinfo', encoding='utf-8') as handle:
+            for line in handle:
+                if line.startswith('model name'):
+                    return line.split(':', 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or 'unknown'
+
+
+def load_average():
+    try:
+        return '%.2f %.2f %.2f' % os.getloadavg()
+    except OSError:
+        return 'unknown'
+
+
+def machine(load_before, load_after, started):
+    from ansible import release  # pylint: disable=import-outside-toplevel
+    return [
+        ('date', started.strftime('%Y-%m-%d %H:%M UTC')),
+        ('CPUs (`nproc`)', '%d × %s' % (os.cpu_count() or 0, cpu_model())),
+        ('OS', '%s %s' % (platform.system(), platform.release())),
+        ('Python', '%s (%s)' % (platform.python_version(), sys.executable.replace(ROOT + os.sep, ''))),
+        ('ansible-core', release.__version__),
+        ('load average (1, 5, 15 min) before / after', '%s / %s' % (load_before, load_after)),
+        ('collection', git_describe()),
+    ]
+
+
+def part_a(config, emulator, build_dir, work_dir):
+    import lateness  # pylint: disable=import-outside-toplevel
+    from jobwatch_emulator.server import Emulator  # pylint: disable=import-outside-toplevel
+    from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import adaptive_pause  # pylint: disable=import-outside-toplevel
+
+    clock = WarpClock()
+    with Emulator(now=clock.time) as virtual_emulator:
+        runs, sweep = lateness.run_virtual(virtual_emulator, clock, config['per_length'], config['sweep'])
+        real = lateness.run_real(emulator, build_dir, work_dir, config['real_lengths'])
+        for row in real:
+            row['virtual'] = lateness.virtual_run(virtual_emulator, clock, row['length'], row['strategy'],
+                                                  'same-as-real-%s' % row['length'])
+    ideal = dict((length, lateness.ideal_polls(length, adaptive_pause)) for length in lateness.NOMINAL_LENGTHS)
+    return dict(lateness_runs=runs, lateness_table=lateness.summarize(runs), sweep=sweep, lateness_real=real, ideal=ideal)
+
+
+def part_b(config, emulator, build_dir, work_dir):
+    import many_jobs  # pylint: disable=import-outside-toplevel
+    rows = many_jobs.run(emulator, build_dir, work_dir, config['counts'], config['baseline_counts'], config['goal_repeats'])
+    goals = many_jobs.goals(rows)
+    by_key = dict(((row['count'], row['approach']), row) for row in rows)
+    module, baseline = by_key.get((100, 'module')), by_key.get((100, 'baseline'))
+    if module and baseline:
+        goals['cpu_ratio'] = baseline['cpu'] / module['cpu']
+        goals['extrapolated'] = bool(baseline.get('extrapolated'))
+    result = dict(many=rows, many_goals=goals, many_notes=many_notes(rows))
+    # How well the replay predicts a measured baseline from a smaller one.
+    measured = sorted((row for row in rows if row['approach'] == 'baseline' and not row.get('extrapolated')), key=lambda row: row['count'])
+    if len(measured) >= 2 and any(row.get('extrapolated') for row in rows):
+        small, large = measured[-2], measured[-1]
+        check = many_jobs.extrapolate_baseline(large['count'], small, small['fixed_cpu'])
+        check.update(measured_wall=large['task_wall'], measured_calls=large['api_calls'])
+        result['extrapolation_check'] = check
+    return result
+
+
+def many_notes(rows):
+    """What the b) table says, in words, from the figures themselves."""
+    by_key = dict(((row['count'], row['approach']), row) for row in rows)
+    notes = []
+    module, baseline = by_key.get((100, 'module')), by_key.get((100, 'baseline'))
+    if module:
+        runs = module.get('repeats') or [module['since_created']]
+        outside = module['since_created'] - (module.get('waited') or 0.0)
+        notes += [
+            '**Within the longest job + 2 s?** The longest job ends 30 s after the jobs started. The module\'s own',
+            'wait took %s of the %s from the jobs\' start to the task\'s return; the other %s are the task'
+            % (common_seconds(module.get('waited') or 0.0), common_seconds(module['since_created']), common_seconds(outside)),
+            'starting the module process and handing its result back. Around the 30-s mark the adaptive pause is',
+            '~2.7-3 s (10% of the time waited), and where the last job ends inside that pause decides whether the',
+            'task returns within 2 s of it: the design\'s own bound is 10% of the wait (≈ 3 s here), not 2 s.',
+            'N = 100 module runs, jobs\' start to the task\'s return: %s (the table shows the median).'
+            % ', '.join(common_seconds(value) for value in runs),
+            '',
+        ]
+    if module and baseline:
+        per_task = (baseline['task_wall'] - (baseline['api_calls'] - baseline['count']) * 5) / baseline['api_calls']
+        notes += [
+            '**Why not 10× faster at N = 100.** The module cannot return before the longest job ends (30 s). The',
+            'baseline asks one job at a time; each uri task costs %s of wall time here, so it takes at least' % common_seconds(per_task),
+            'N × that, plus its waits for jobs not yet done (%s at N = 100). For 10× it would have to take %s,'
+            % (common_seconds(baseline['task_wall']), common_seconds(module['task_wall'] * 10)),
+            'which with jobs of 5-30 s happens only from N ≈ %d on this machine. What the module saves at N = 100 is'
+            % int(round(module['task_wall'] * 10 / per_task, -1)),
+            'mostly controller CPU (%.1f× less) and the time the baseline spends looping.' % (baseline['cpu'] / module['cpu']),
+            '',
+            '**API calls.** The module asks every job on its own adaptive schedule (every second for the first',
+            '10 s), so it sends more status requests than the slow baseline (%d against %d at N = 100, %.1f per job).'
+            % (module['api_calls'], baseline['api_calls'], module['api_calls'] / 100.0),
+            'At N = 100 that is ~100 requests per second during the first 10 s, far above an API gateway limit of',
+            'the kind the emulator\'s throttling message quotes (100 per minute); against such a limit the module',
+            'is slowed by 429 answers (its shared back-off) unless `rate_limit` is set.',
+            '',
+        ]
+    large = by_key.get((500, 'module'))
+    if large and module:
+        notes += [
+            '**N = 500.** The 8 workers (default `concurrency: 8`) cannot keep every job on its schedule: %.1f polls'
+            % (large['api_calls'] / 500.0),
+            'per job against %.1f at N = 100 (%d requests in %s, %.0f per second); the schedules slip, and the task'
+            % (module['api_calls'] / 100.0, large['api_calls'], common_seconds(large['task_wall']), large['api_calls'] / large['task_wall']),
+            'still ends %s after the jobs started.' % common_seconds(large['since_created']),
+            '',
+        ]
+    return notes
+
+
+def common_seconds(value):
+    return '%.1f s' % value
+
+
+def part_c(config, build_dir, work_dir):
+    import request_cost  # pylint: disable=import-outside-toplevel
+    return dict(requests=request_cost.measure_requests(work_dir, config['repetitions']),
+                imports=request_cost.measure_imports(build_dir, config['import_runs']))
+
+
+def load_results(path):
+    """results.json as bench.py wrote it, with the number keys JSON turned into strings turned back."""
+    def number_keys(mapping):
+        return dict((int(key) if key.isdigit() else key, value) for key, value in mapping.items())
+
+    with open(path, encoding='utf-8') as handle:
+        results = json.load(handle)
+    results['ideal'] = number_keys(results['ideal'])
+    for row in results['lateness_table']:
+        row['strategies'] = number_keys(row['strategies'])
+    return results
+
+
+def main():
+    args = parse_args()
+    config = settings(args.quick, args.full)
+    started_at = datetime.datetime.now(datetime.timezone.utc)
+    started = time.monotonic()
+    load_before = load_average()
+    build_dir = os.path.abspath(args.build_dir)
+    work_dir = os.path.join(build_dir, 'bench')
+    os.makedirs(work_dir, exist_ok=True)
+    if args.report_only:
+        import report  # pylint: disable=import-outside-toplevel
+        report.write(load_results(os.path.join(work_dir, 'results.json')), os.path.abspath(args.out))
+        return 0
+    log('copying the collection into %s' % build_dir)
+    sync_collection(build_dir)
+    common.setup_paths(build_dir)
+    from jobwatch_emulator.server import Emulator  # pylint: disable=import-outside-toplevel
+    import report  # pylint: disable=import-outside-toplevel
+
+    results = dict(config=config)
+    with Emulator() as emulator:
+        log('a) one job: lateness and polls')
+        results.update(part_a(config, emulator, build_dir, work_dir))
+        log('b) many jobs in one task')
+        results.update(part_b(config, emulator, build_dir, work_dir))
+    log('c) one status request, import times')
+    results.update(part_c(config, build_dir, work_dir))
+    results['duration'] = time.monotonic() - started
+    results['date'] = started_at.strftime('%Y-%m-%d')
+    results['machine'] = machine(load_before, load_average(), started_at)
+    results['machine'].append(('`make bench` run time', '%.1f min' % (results['duration'] / 60.0)))
+    with open(os.path.join(work_dir, 'results.json'), 'w', encoding='utf-8') as handle:
+        json.dump(results, handle, indent=1, default=str)
+    report.write(results, os.path.abspath(args.out))
+    log('wrote %s in %.1f min' % (args.out, results['duration'] / 60.0))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
