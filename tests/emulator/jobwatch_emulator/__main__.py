@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 
-from . import iam, tls
+from . import creations, iam, tls
 from .server import Emulator
 
 URL_VARIABLE = "JOBWATCH_EMULATOR_URL"
@@ -39,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--clock-skew", type=float, default=0.0, metavar="SECONDS",
                         help="make the gateways' clock run this far ahead (negative: behind) for signature date checks "
                              "only: more than 900 and correctly signed requests are refused as skewed (default: 0)")
+    parser.add_argument("--created-job-seconds", type=float, default=creations.DEFAULT_SECONDS, metavar="SECONDS",
+                        help="how long a job started by a creation call (ECS create servers, CFW create firewall, DataArts "
+                             "start/stop, DataWorks ImportWorkflowDefinition) takes to reach its final status; a jobs "
+                             "file's \"created_jobs\" may give each kind its own timeline (default: %(default)s)")
     parser.add_argument("--port-file", metavar="FILE", help="write the port number to FILE once listening")
     parser.add_argument("--tls", action="store_true",
                         help="serve HTTPS with a certificate for 127.0.0.1 and localhost from a throwaway CA (needs trustme); "
@@ -139,7 +143,7 @@ def main(argv=None) -> int:
 def _serve(args, document, command, ssl_context, ca_path) -> int:
     try:
         emulator = Emulator(jobs=document, token_ttl=args.token_ttl, host=args.host, port=args.port, verbose=args.verbose,
-                            clock_skew=args.clock_skew, ssl_context=ssl_context)
+                            clock_skew=args.clock_skew, ssl_context=ssl_context, created_job_seconds=args.created_job_seconds)
     except (ValueError, TypeError, OSError) as exc:
         sys.stderr.write("jobwatch emulator: %s\n" % exc)
         return 2

@@ -8,7 +8,7 @@ Kept free of sockets so it can be driven directly (``EmulatorApp().handle(reques
 import time
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence
 
-from . import acs_gateway, apig, control, faults, iam
+from . import acs_gateway, apig, control, creations, faults, iam
 from .identity import Identity
 from .jobs import JobStore
 from .messages import Request, Response
@@ -30,8 +30,8 @@ def load_document(document: Any):
     if isinstance(document, list):
         return document, {}
     if not isinstance(document, Mapping):
-        raise ValueError('a jobs document is {"jobs": [...], "credentials": {...}}')
-    unknown = sorted(set(document) - {"jobs", "credentials"})
+        raise ValueError('a jobs document is {"jobs": [...], "credentials": {...}, "created_jobs": {...}}')
+    unknown = sorted(set(document) - {"jobs", "credentials", "created_jobs"})
     if unknown:
         raise ValueError("unknown top-level field(s) in jobs document: %s" % ", ".join(unknown))
     specs = document.get("jobs") or []
@@ -44,8 +44,11 @@ class EmulatorApp:
     """All the emulator's state and its request handling; thread-safe."""
 
     def __init__(self, jobs: Sequence[Mapping[str, Any]] = (), credentials: Optional[Mapping[str, Any]] = None,
-                 token_ttl: float = iam.DEFAULT_TOKEN_TTL, now: Callable[[], float] = time.time, clock_skew: float = 0.0):
+                 token_ttl: float = iam.DEFAULT_TOKEN_TTL, now: Callable[[], float] = time.time, clock_skew: float = 0.0,
+                 created_jobs: Optional[Mapping[str, Any]] = None, created_job_seconds: float = creations.DEFAULT_SECONDS):
         self.identity = Identity.with_overrides(credentials)
+        # Timelines of the jobs that creation calls start (ECS create servers, CFW create firewall, ...).
+        self.creations = creations.Creations(created_jobs, created_job_seconds)
         self.now = now
         # Seconds the gateways' clock runs ahead (negative: behind) for signature date checks only.
         self.initial_clock_skew = self.clock_skew = control.check_clock_skew(clock_skew)

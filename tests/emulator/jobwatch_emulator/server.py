@@ -20,7 +20,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
-from . import iam
+from . import creations, iam
 from .app import EmulatorApp, load_document
 from .messages import DISCONNECT_CUT, DISCONNECT_RESET, Request, json_response
 
@@ -134,15 +134,19 @@ class Emulator:
     a test or benchmark may pass a virtual clock that it moves itself (hacking/bench does).
     ``clock_skew``: seconds the gateways' clock runs ahead (negative: behind) for signature date
     checks only, so a correctly signed request is refused as the real gateway refuses a skewed one.
+    ``created_job_seconds``: how long the jobs that creation calls start take to reach their final
+    status (a jobs document's ``"created_jobs"`` may set each kind's timeline instead; see creations.py).
     """
 
     def __init__(self, jobs: Union[Sequence[Mapping[str, Any]], Mapping[str, Any]] = (),
                  credentials: Optional[Mapping[str, Any]] = None, token_ttl: float = iam.DEFAULT_TOKEN_TTL,
                  host: str = "127.0.0.1", port: int = 0, ssl_context: Optional[ssl.SSLContext] = None,
-                 verbose: bool = False, now: Callable[[], float] = time.time, clock_skew: float = 0.0):
+                 verbose: bool = False, now: Callable[[], float] = time.time, clock_skew: float = 0.0,
+                 created_job_seconds: float = creations.DEFAULT_SECONDS):
         specs, document_credentials = load_document(jobs if isinstance(jobs, Mapping) else list(jobs))
         merged_credentials = dict(document_credentials, **(credentials or {}))
-        self.app = EmulatorApp(specs, merged_credentials, token_ttl, now, clock_skew)
+        self.app = EmulatorApp(specs, merged_credentials, token_ttl, now, clock_skew,
+                               created_jobs=creations.from_document(jobs), created_job_seconds=created_job_seconds)
         self._server = _Server((host, port), self.app, ssl_context, verbose)
         self._thread: Optional[threading.Thread] = None
 

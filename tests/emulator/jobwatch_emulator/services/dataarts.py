@@ -41,13 +41,22 @@ spellings included (``lastModifiyUser``)::
   ``result.nodes`` the job has one node, ``MRS_Flink_Job`` (the page's example has one);
 - ``result.capitalized_last_instance_status: true`` spells the node key ``LastInstanceStatus``
   as the page's example does; other ``result`` keys replace or add top-level answer fields.
+
+``POST /v1/{project_id}/jobs/{job_name}/start`` and ``.../stop`` ("Starting a Job", "Stopping a
+Job") find the job as ``ShowJobStatus`` does (same workspace and project checks, same errors) and
+answer as the pages do: HTTP 204, no body. The job's status then follows
+``created_jobs.dataarts_start`` (default STARTING, then NORMAL after 2 s) or
+``created_jobs.dataarts_stop`` (STOPPING, then STOPPED), its clock starting at the call; its
+nodes, workspace and pending faults stay. The optional start body (``jobParams``, a list) is
+checked for shape only. Not emulated: refusing to start a running job or stop a stopped one
+(the pages document no error for either).
 """
 
 import hashlib
 from typing import Any, Dict, List
 
 from ..apig import gateway_error
-from ..messages import json_response
+from ..messages import Response, json_response
 from ..routing import Route
 
 NAME = "dataarts"
@@ -57,6 +66,7 @@ ENDED_STATUSES = ("EXCEPTION", "STOPPED")
 JOB_NOT_FOUND = (400, "DLF.0100", "The job does not exists.")
 WORKSPACE_NOT_FOUND = (400, "DLF.0001", "Workspace does not exists")  # code: guess
 PROJECT_FORBIDDEN = (403, "APIGW.0302", "The IAM user is not authorized to access the API.")  # (guess)
+BAD_REQUEST_BODY = (400, "DLF.0002", "The request body is invalid.")  # (guess): code and wording
 # lastInstanceStatus while a node follows its job (ours; the page's example shows "waiting").
 _INSTANCE_STATUS = {"STARTING": "waiting", "NORMAL": "running", "STOPPING": "running", "STOPPED": "success", "EXCEPTION": "fail"}
 _NODE_COUNTERS = ("speed", "totalPutBytes", "bufferRecords", "totalGetBytes", "totalPutRecords", "totalGetRecords")
@@ -130,22 +140,58 @@ def _node(job, spec: Dict[str, Any], phase, instance_key: str) -> Dict[str, Any]
     return node
 
 
-def show_job_status(app, request, params, auth):
+def _find_job(app, request, params, auth):
+    """(job, None) for the job a request names in its workspace and project, or (None, error answer)."""
     project_id, job_name = params["project_id"], params["job_name"]
     if not auth.allows_project(project_id):
-        return gateway_error(request, *PROJECT_FORBIDDEN)
+        return None, gateway_error(request, *PROJECT_FORBIDDEN)
     default = app.identity.dataarts_default_workspace
     sent = (request.header("workspace") or "").strip()
     wanted = sent or default
     if sent and sent != default and all(job.extra.get("workspace") != sent for job in app.jobs.of_service(NAME)):
-        return dlf_error(*WORKSPACE_NOT_FOUND)
+        return None, dlf_error(*WORKSPACE_NOT_FOUND)
     job = app.jobs.get(NAME, job_name)
     if job is None or job.project_id != project_id or job.extra.get("workspace", default) != wanted:
-        return dlf_error(*JOB_NOT_FOUND)
+        return None, dlf_error(*JOB_NOT_FOUND)
+    return job, None
+
+
+def show_job_status(app, request, params, auth):
+    job, error = _find_job(app, request, params, auth)
+    if error is not None:
+        return error
     return json_response(200, render(job, app.now(), app.identity.user_name))
+
+
+def _change_state(kind):
+    """StartJob / StopJob: the job's status follows the kind's timeline from now on; 204, no body."""
+
+    def handler(app, request, params, auth):
+        job, error = _find_job(app, request, params, auth)
+        if error is not None:
+            return error
+        if kind == "dataarts_start" and request.body.strip():
+            try:
+                body = request.json()
+            except ValueError:
+                body = None
+            if not isinstance(body, dict) or not isinstance(body.get("jobParams", []), list):
+                return dlf_error(*BAD_REQUEST_BODY)
+        spec = {key: value for key, value in job.spec.items() if key not in ("timeline", "start", "faults", "result")}
+        spec.update(app.creations.spec(kind, NAME, job.job_id, job.result, project_id=job.project_id))
+        with app.jobs.lock:
+            app.jobs.add([spec])
+            app.jobs.get(NAME, job.job_id).faults = job.faults  # pending faults stay with the job
+        return Response(status=204)
+
+    return handler
 
 
 ROUTES: List[Route] = [
     Route("dataarts.show_job_status", "GET", "/v1/{project_id}/jobs/{job_name}/status", show_job_status,
+          job_param="job_name", service=NAME),
+    Route("dataarts.start_job", "POST", "/v1/{project_id}/jobs/{job_name}/start", _change_state("dataarts_start"),
+          job_param="job_name", service=NAME),
+    Route("dataarts.stop_job", "POST", "/v1/{project_id}/jobs/{job_name}/stop", _change_state("dataarts_stop"),
           job_param="job_name", service=NAME),
 ]

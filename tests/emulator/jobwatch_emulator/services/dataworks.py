@@ -27,9 +27,27 @@ parameter is invalid." (400) is a DataWorks code from its error center; answerin
 unknown ``JobId`` is our choice (guess). ``MissingJobId``, ``InvalidVersion`` and
 ``InvalidApi.NotFound`` (404) follow Alibaba's common error table
 (``Missing{ParameterName}``, "Specified api is not found, please check your url and method.").
+
+An asynchronous operation that returns a ``JobId``: ``ImportWorkflowDefinition`` (2024-05-18; our
+pick among the operations whose page says "call GetJobStatus"). Its SDK sends ``POST /`` with
+``x-acs-action: ImportWorkflowDefinition`` and the parameters ``ProjectId`` (workspace id, a
+number) and ``Spec`` (FlowSpec JSON) form-encoded in the body; the query works too. Signed like
+``GetJobStatus``. A missing parameter gets ``MissingProjectId``/``MissingSpec`` (400); a
+``ProjectId`` that is not a number or a ``Spec`` that is not a JSON object gets ``Invalid.Param``
+(guess). The answer, HTTP 200, has the fields of the SDK's response model::
+
+    {"RequestId": "...", "AsyncJob": {"Id", "Type": "Create", "Status": "Running", "Completed": false,
+                                      "Progress": 0, "CreateTime": <epoch ms>}}
+
+(``Error`` and ``Response`` are left out while the job runs; their presence, and every value shown,
+are our reading of the model, not of a printed example.) ``AsyncJob.Id`` is the ``JobId`` for
+``GetJobStatus``; the job follows ``created_jobs.dataworks`` (default Running, then Success after 2 s).
 """
 
+import json
+import uuid
 from typing import Any, Dict, List
+from urllib.parse import parse_qsl
 
 from ..acs_gateway import acs_error, acs_json
 from ..acs3 import query_pairs
@@ -37,6 +55,7 @@ from ..routing import Route
 
 NAME = "dataworks"
 ACTION = "GetJobStatus"
+IMPORT_ACTION = "ImportWorkflowDefinition"
 VERSION = "2024-05-18"
 TERMINAL_STATUSES = ("Success", "Fail", "Cancel")
 JOB_NOT_FOUND = (400, "Invalid.Param", "The request parameter is invalid.")
@@ -83,15 +102,49 @@ def get_job_status(app, request, params, auth):  # pylint: disable=unused-argume
     return acs_json(request, 200, {"JobStatus": render(job, app.now())})
 
 
+def _rpc_parameters(request) -> Dict[str, str]:
+    """An RPC call's parameters: the query, then a form-encoded body (which wins)."""
+    parameters = dict(query_pairs(request.raw_query))
+    content_type = (request.header("content-type") or "").lower()
+    if request.body and "application/x-www-form-urlencoded" in content_type:
+        parameters.update(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+    return parameters
+
+
+def import_workflow_definition(app, request, params, auth):  # pylint: disable=unused-argument
+    """ImportWorkflowDefinition: an asynchronous job whose id GetJobStatus takes."""
+    parameters = _rpc_parameters(request)
+    for name in ("ProjectId", "Spec"):
+        if not parameters.get(name):
+            return acs_error(request, 400, "Missing%s" % name, "%s is mandatory for this action." % name)
+    try:
+        spec = json.loads(parameters["Spec"])
+    except ValueError:
+        spec = None
+    if not parameters["ProjectId"].isdigit() or not isinstance(spec, dict):
+        return acs_error(request, *JOB_NOT_FOUND)  # Invalid.Param (guess)
+    job_id = str(uuid.uuid4())
+    job = app.jobs.get(NAME, app.jobs.add([app.creations.spec("dataworks", NAME, job_id, {"job_type": "Create"})])[0])
+    phase = job.phase(app.now())
+    return acs_json(request, 200, {"AsyncJob": {
+        "Id": job_id, "Type": "Create", "Status": phase.status, "Completed": phase.status in TERMINAL_STATUSES,
+        "Progress": 100 if phase.status in TERMINAL_STATUSES else 0, "CreateTime": int(round(phase.began_at * 1000))}})
+
+
 def unknown_api(app, request, params, auth):  # pylint: disable=unused-argument
     """Another action, or GetJobStatus with another version: answered before any signature check."""
-    if (request.header("x-acs-action") or "").strip() == ACTION:
+    if (request.header("x-acs-action") or "").strip() in (ACTION, IMPORT_ACTION):
         return acs_error(request, *INVALID_VERSION)
     return acs_error(request, *API_NOT_FOUND)
 
 
-def _is_get_job_status(request) -> bool:
-    return (request.header("x-acs-action") or "").strip() == ACTION and (request.header("x-acs-version") or "").strip() == VERSION
+def _is_action(action):
+    def test(request) -> bool:
+        return (request.header("x-acs-action") or "").strip() == action and (request.header("x-acs-version") or "").strip() == VERSION
+    return test
+
+
+_is_get_job_status = _is_action(ACTION)
 
 
 def _is_alibaba_call(request) -> bool:
@@ -101,5 +154,7 @@ def _is_alibaba_call(request) -> bool:
 ROUTES: List[Route] = [
     Route("dataworks.get_job_status", "*", "/", get_job_status, auth="acs3", job_query="JobId", service=NAME,
           status_path=("JobStatus", "Status"), when=_is_get_job_status, dialect="alibaba"),
+    Route("dataworks.import_workflow_definition", "*", "/", import_workflow_definition, auth="acs3", service=NAME,
+          when=_is_action(IMPORT_ACTION), dialect="alibaba"),
     Route("dataworks.unknown_api", "*", "/", unknown_api, auth="none", when=_is_alibaba_call, dialect="alibaba"),
 ]

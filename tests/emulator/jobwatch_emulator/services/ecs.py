@@ -13,6 +13,16 @@ spec's ``result``:
 - ``job_type`` defaults to ``createServer`` (a sub-job's to its parent's);
 - any other key is copied into the answer as is.
 
+``POST /v1/{project_id}/cloudservers`` ("Creating ECSs"; ``/v1.1/...`` too, SDK ``CreateServers``) starts a
+``createServer`` job: the body must be ``{"server": {...}}`` with the fields the page marks
+mandatory (``name``, ``imageRef``, ``flavorRef``, ``vpcid``, ``nics``, ``root_volume``), else 400
+``Ecs.0005`` "request body is illegal." (the page's error example). ``server.count`` (default 1)
+servers get fresh ids; the answer is the page's pay-per-use one, HTTP 200
+``{"job_id": "<32 hex>", "serverIds": [...]}``. The job follows ``created_jobs.ecs`` (default INIT,
+RUNNING, SUCCESS within 2 s, see creations.py) with one ``createSingleServer`` sub-job per server
+whose ``entities.server_id`` is that server's id. Not emulated: yearly/monthly orders
+(``order_id``), ``dry_run``, quotas, and every other check the real API makes on the body.
+
 Errors use the ECS shape ``{"error": {"code", "message"}}``. Codes and messages are those of
 the ECS API reference's error code table (OTC edition, "Error Codes"): ``Common.0011`` "Failed to
 query system tasks." (invalid job ID) and ``Ecs.0023`` "project_id in token mismatches with
@@ -22,6 +32,7 @@ accurate"; we answer 404 and 403 as the collection's design asks (a choice, not 
 
 import datetime
 import hashlib
+import uuid
 from typing import Any, Dict, List
 
 from ..messages import json_response
@@ -31,6 +42,9 @@ NAME = "ecs"
 TERMINAL_STATUSES = ("SUCCESS", "FAIL")
 JOB_NOT_FOUND = (404, "Common.0011", "Failed to query system tasks.")
 PROJECT_MISMATCH = (403, "Ecs.0023", "project_id in token mismatches with project_id in url.")
+BODY_ILLEGAL = (400, "Ecs.0005", "request body is illegal.")
+SERVER_REQUIRED = ("name", "imageRef", "flavorRef", "vpcid", "nics", "root_volume")
+MAX_COUNT = 500  # (guess) the page caps count by the quota; we refuse more than this
 _TERMINAL_ONLY = ("error_code", "fail_reason")
 
 
@@ -102,6 +116,37 @@ def _sub_job(parent_id: str, index: int, spec: Dict[str, Any], parent: Dict[str,
     return sub
 
 
+def _server_count(server: Dict[str, Any]):
+    count = server.get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
+        return None
+    return count
+
+
+def create_servers(app, request, params, auth):
+    """CreateServers: a createServer job with one createSingleServer sub-job per new server."""
+    project_id = params["project_id"]
+    if not auth.allows_project(project_id):
+        return ecs_error(*PROJECT_MISMATCH)
+    try:
+        body = request.json()
+    except ValueError:
+        body = None
+    server = body.get("server") if isinstance(body, dict) else None
+    count = _server_count(server) if isinstance(server, dict) else None
+    if count is None or any(server.get(field) in (None, "", [], {}) for field in SERVER_REQUIRED):
+        return ecs_error(*BODY_ILLEGAL)
+    server_ids = [str(uuid.uuid4()) for _ in range(count)]
+    job_id = uuid.uuid4().hex
+    sub_jobs = [{"job_type": "createSingleServer", "entities": {"server_id": server_id}} for server_id in server_ids]
+    app.jobs.add([app.creations.spec("ecs", NAME, job_id, {"job_type": "createServer", "entities": {"sub_jobs": sub_jobs}},
+                                     project_id=project_id)])
+    return json_response(200, {"job_id": job_id, "serverIds": server_ids})
+
+
 ROUTES: List[Route] = [
     Route("ecs.show_job", "GET", "/v1/{project_id}/jobs/{job_id}", show_job, job_param="job_id", service=NAME),
+    Route("ecs.create_servers", "POST", "/v1/{project_id}/cloudservers", create_servers, service=NAME),
+    # The same answer for the v1.1 API (SDK huaweicloudsdkecs.v2 CreateServers), which also takes yearly/monthly orders.
+    Route("ecs.create_servers", "POST", "/v1.1/{project_id}/cloudservers", create_servers, service=NAME),
 ]
