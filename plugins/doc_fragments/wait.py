@@ -43,4 +43,12 @@ options:
       - With many jobs, the task fails when any of them failed, and C(msg) names each with its reason.
     type: bool
     default: true
+notes:
+  - "Live progress: a wait on the controller (connection C(local), for example C(hosts: localhost) or
+    C(delegate_to: localhost)) runs in the module's action plugin and prints each status change as it is seen, for
+    example C(localhost: ecs_job_info | job 2c9e... RUNNING -> SUCCESS after 4m12s); with more than 10 jobs, a
+    summary at most every 10 seconds. Ansible writes to a pipe in blocks, so in CI logs the lines show up late
+    unless E(PYTHONUNBUFFERED=1) is set."
+  - On any other host the module runs there as usual and RV(history) tells the story when it ends. Set the variable
+    C(jobwatch_progress=false) to run every wait as a module. Tasks with C(no_log) print no progress.
 '''

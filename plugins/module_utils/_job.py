@@ -37,16 +37,24 @@ class JobApi(object):
         """The module option holding many ids: job_ids, job_names."""
         return self.id_option + 's'
 
-    def check_id(self, value):
-        """Refuse an id before any request is sent, saying what is wrong with it."""
-        text = value if value is None else str(value)
-        if not text or not text.strip():
-            raise JobwatchError('check %s' % self.id_option, '%s is empty' % self.id_option)
-        if not ID_PATTERN.fullmatch(text) or '..' in text:
-            raise JobwatchError('check %s' % self.id_option,
-                                '%s %r has characters a job id never has' % (self.id_option, text),
-                                hint='Job ids are made of letters, digits and - _ . :')
+    def check_id(self, value, option=None):
+        """Refuse an id before any request is sent, saying what is wrong with it and in which option."""
+        option = option or self.id_option
+        text = '' if value is None else str(value)
+        if not text.strip():
+            raise JobwatchError('check %s' % option, '%s has an empty %s' % (option, self.id_option.replace('_', ' '))
+                                if option != self.id_option else '%s is empty' % option)
+        problem = self.id_problem(text)
+        if problem:
+            raise JobwatchError('check %s' % option, '%s %r %s' % (option, text, problem[0]), hint=problem[1])
         return text
+
+    @staticmethod
+    def id_problem(text):
+        """(what is wrong, hint) for an id this API cannot have, or None."""
+        if not ID_PATTERN.fullmatch(text) or '..' in text:
+            return 'has characters a job id never has', 'Job ids are made of letters, digits and - _ . :'
+        return None
 
     def lookup(self, status):
         """(state, finished) of a status, matched case-insensitively; unknown ones are taken as running."""

@@ -34,7 +34,7 @@ def service_url(endpoint, service, region, cloud, option='endpoint', region_vari
         parts = urlsplit(endpoint.strip())
         if parts.scheme not in ('http', 'https') or not parts.hostname or parts.query or parts.fragment:
             raise JobwatchError('use %s %r' % (option, endpoint),
-                                'it is not an http:// or https:// URL with a host name and no query',
+                                'it is not an http:// or https:// URL with a host name and no query or fragment',
                                 hint='Write it like https://%s.%s.%s' % (service, region or 'REGION', cloud))
         return endpoint.strip().rstrip('/')
     if not region:
@@ -52,7 +52,7 @@ def check_connection(params):
     if params['concurrency'] < 1:
         raise JobwatchError('check concurrency', 'concurrency must be 1 or more, got %s' % params['concurrency'])
     if params['rate_limit'] is not None and params['rate_limit'] <= 0:
-        raise JobwatchError('check rate_limit', 'rate_limit must be more than 0 requests per second when given')
+        raise JobwatchError('check rate_limit', 'rate_limit must be more than 0 requests per second when given, got %s' % params['rate_limit'])
 
 
 def http_settings(params):

@@ -66,7 +66,7 @@ class JobTask(object):
         if waiting and params['wait_timeout'] <= 0:
             raise JobwatchError('check wait_timeout', 'wait_timeout must be more than 0 seconds, got %s' % params['wait_timeout'])
         if params['wait_interval'] is not None and params['wait_interval'] <= 0:
-            raise JobwatchError('check wait_interval', 'wait_interval must be more than 0 seconds when given')
+            raise JobwatchError('check wait_interval', 'wait_interval must be more than 0 seconds when given, got %s' % params['wait_interval'])
         check_connection(params)
         if not params['validate_certs']:
             self._warn('TLS certificate verification is off (validate_certs=false): anyone on the path can read '
@@ -90,7 +90,7 @@ class JobTask(object):
         api, params = self.api, self.params
         if single:
             return [api.check_id(params[api.id_option])]
-        job_ids = [api.check_id(value) for value in params[api.ids_option]]
+        job_ids = [api.check_id(value, api.ids_option) for value in params[api.ids_option]]
         if not job_ids:
             raise JobwatchError('check %s' % api.ids_option, '%s is empty' % api.ids_option)
         if len(set(job_ids)) != len(job_ids):

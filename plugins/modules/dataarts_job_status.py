@@ -195,7 +195,6 @@ import unicodedata
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiJobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import FAILED, PENDING, RUNNING, STOPPED
 from ansible_collections.jobwatch.cloud.plugins.module_utils._module import JobModule
@@ -219,14 +218,14 @@ class DataArtsJobApi(HuaweiJobApi):
     # A running job can still fail or be stopped; a failed one can be stopped.
     leads_to = {'NORMAL': ('EXCEPTION', 'STOPPING', 'STOPPED'), 'EXCEPTION': ('STOPPING', 'STOPPED')}
 
-    def check_id(self, value):
+    @staticmethod
+    def id_problem(text):
         # Names are free text: only what cannot travel in one path segment, or would climb out of it, is refused.
-        text = '' if value is None else str(value)
-        if not text.strip():
-            raise JobwatchError('check job_name', 'job_name is empty')
-        if any(unicodedata.category(char) == 'Cc' for char in text) or set(text.split('/')) & set(('.', '..')):
-            raise JobwatchError('check job_name', 'job_name %r has control characters or a "." or ".." part' % text)
-        return text
+        if any(unicodedata.category(char) == 'Cc' for char in text):
+            return 'has control characters', 'Job names are printable text'
+        if set(text.split('/')) & set(('.', '..')):
+            return 'has a "." or ".." part, which would leave the job\'s path', 'Rename the job, or check the name'
+        return None
 
     def request_headers(self, params):
         return {'workspace': params['workspace']} if params.get('workspace') else None
