@@ -150,8 +150,8 @@ class JobTask(object):
         error, api = watch.error, self.api
         if watch.polls and (error.status == 404 or error.code in api.gone_codes):
             # Seen before, unknown now: deleted while we waited. Retrying until the timeout would not bring it back.
-            return ('%s %s disappeared during the wait (last seen %s after %d polls): %s'
-                    % (api.noun, watch.job_id, watch.status, watch.polls, error))
+            return ('%s %s disappeared during the wait (last seen %s after %s): %s'
+                    % (api.noun, watch.job_id, watch.status, _polls(watch.polls), error))
         return str(error)
 
     def _trouble(self, watch):
@@ -160,8 +160,8 @@ class JobTask(object):
         state = api.lookup(status)[0]
         name = '%s %s' % (api.noun, watch.job_id)
         if watch.verdict == TIMED_OUT:
-            return ('Timed out after %s s waiting for %s to reach %s; last status %s after %d polls'
-                    % (self.params['wait_timeout'], name, goal.describe(), status, watch.polls))
+            return ('Timed out after %s s waiting for %s to reach %s; last status %s after %s'
+                    % (self.params['wait_timeout'], name, goal.describe(), status, _polls(watch.polls)))
         if watch.verdict == REACHED and (goal.explicit or state not in FAILURE_STATES):
             return None
         if state == BLOCKED:
@@ -171,3 +171,7 @@ class JobTask(object):
             message += ', so it can no longer reach %s' % goal.describe()
         reason = api.failure_reason(watch.payload[0]) if state in FAILURE_STATES else None
         return message + (': %s' % reason if reason else '')
+
+
+def _polls(count):
+    return '%d poll%s' % (count, '' if count == 1 else 's')

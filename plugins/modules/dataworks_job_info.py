@@ -170,6 +170,8 @@ class DataWorksJobApi(AlibabaJobApi):
     action = 'GetJobStatus'
     version = '2024-05-18'
     id_parameter = 'JobId'
+    # DataWorks documents no "no such job" code; Invalid.Param is what a JobId it does not know gets.
+    gone_codes = ('Invalid.Param',)
     statuses = {
         'Running': (RUNNING, False),
         'Success': (SUCCEEDED, True),

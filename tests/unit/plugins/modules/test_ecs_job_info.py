@@ -262,7 +262,7 @@ def test_a_job_that_disappears_mid_wait_is_reported_as_gone_not_polled_until_the
                            headers={'X-Request-Id': 'req-gone'}))
     result = run_module(module_args(server, wait=True, wait_interval=0.01, wait_timeout=3600), capsys)
     assert result['failed'] is True
-    assert result['msg'].startswith('ECS job %s disappeared during the wait (last seen RUNNING after 1 polls): ' % JOB_ID)
+    assert result['msg'].startswith('ECS job %s disappeared during the wait (last seen RUNNING after 1 poll): ' % JOB_ID)
     assert 'Common.0011' in result['msg'] and 'req-gone' in result['msg']
     assert len(server.requests) == 2
 
