@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The modules over HTTPS: main.yml against the emulator with a throwaway CA, then mismatch.yml
-# against a second one whose certificate (of a new CA) names another host. Both at -vvv, so that
-# the output can be searched for secrets afterwards.
+# The modules over HTTPS: main.yml against the emulator with a throwaway CA, env_bundle.yml against
+# the same with an empty CA bundle in the environment of the whole run, then mismatch.yml against a
+# second emulator whose certificate (of a new CA) names another host. All at -vvv, so that the
+# output can be searched for secrets afterwards.
 set -eu -o pipefail
 # shellcheck source=../../../emulator/integration.sh
 source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator/integration.sh"
@@ -16,11 +17,13 @@ JOBWATCH_NOT_A_CA="${work}/not-a-ca.pem"
 echo 'not a certificate' > "${JOBWATCH_NOT_A_CA}"
 export JOBWATCH_NOT_A_CA
 
-# A failed assertion must not skip the second play or the leak check below (failures are where
+# A failed assertion must not skip the other plays or the leak check below (failures are where
 # secrets leak): the first failing exit code is kept and returned last.
 status=0
 start_emulator_tls jobs.json
 ansible-playbook -i ../../inventory main.yml -vvv "$@" 2>&1 | tee "${log}" || status=$?
+REQUESTS_CA_BUNDLE=/dev/null CURL_CA_BUNDLE=/dev/null \
+    ansible-playbook -i ../../inventory env_bundle.yml -vvv "$@" 2>&1 | tee -a "${log}" || { rc=$?; [ "${status}" -ne 0 ] || status=${rc}; }
 
 # The first emulator's CA, kept for the second play: it signed nothing there.
 JOBWATCH_OTHER_CA="${work}/first-ca.pem"
