@@ -136,7 +136,7 @@ def create_servers(app, request, params, auth):
     count = _server_count(server) if isinstance(server, dict) else None
     if count is None or any(server.get(field) in (None, "", [], {}) for field in SERVER_REQUIRED):
         return ecs_error(*BODY_ILLEGAL)
-    server_ids = [str(uuid.uuid4()) for _ in range(count)]
+    server_ids = [str(uuid.uuid4()) for _index in range(count)]
     job_id = uuid.uuid4().hex
     sub_jobs = [{"job_type": "createSingleServer", "entities": {"server_id": server_id}} for server_id in server_ids]
     app.jobs.add([app.creations.spec("ecs", NAME, job_id, {"job_type": "createServer", "entities": {"sub_jobs": sub_jobs}},
