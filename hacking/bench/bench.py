@@ -56,11 +56,11 @@ def git_describe():
     try:
         head = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, check=True, stdout=subprocess.PIPE,
                               universal_newlines=True).stdout.strip()
-        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no', '--', 'plugins'], cwd=ROOT, check=True,
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--', 'plugins', 'tests/emulator'], cwd=ROOT, check=True,
                                stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return 'not a git checkout'
-    return 'git %s%s' % (head, ' with uncommitted changes in plugins/' if dirty else '')
+    return 'git %s%s' % (head, ' + uncommitted changes in plugins/ or tests/emulator/ (measured as in the work tree)' if dirty else '')
 
 
 def cpu_model():
@@ -120,14 +120,26 @@ def part_b(config, emulator, build_dir, work_dir):
         goals['cpu_ratio'] = baseline['cpu'] / module['cpu']
         goals['extrapolated'] = bool(baseline.get('extrapolated'))
     result = dict(many=rows, many_goals=goals, many_notes=many_notes(rows))
-    # How well the replay predicts a measured baseline from a smaller one.
-    measured = sorted((row for row in rows if row['approach'] == 'baseline' and not row.get('extrapolated')), key=lambda row: row['count'])
-    if len(measured) >= 2 and any(row.get('extrapolated') for row in rows):
-        small, large = measured[-2], measured[-1]
-        check = many_jobs.extrapolate_baseline(large['count'], small, small['fixed_cpu'])
-        check.update(measured_wall=large['task_wall'], measured_calls=large['api_calls'])
+    check = extrapolation_check(rows)
+    if check:
         result['extrapolation_check'] = check
     return result
+
+
+def extrapolation_check(rows):
+    """How well the replay predicts the largest measured baseline from the next smaller one."""
+    import many_jobs  # pylint: disable=import-outside-toplevel
+    measured = sorted((row for row in rows if row['approach'] == 'baseline' and not row.get('extrapolated')), key=lambda row: row['count'])
+    if len(measured) < 2:
+        return None
+    small, large = measured[-2], measured[-1]
+    check = many_jobs.extrapolate_baseline(large['count'], small, small['fixed_cpu'])
+    reference = many_jobs.extrapolate_baseline(large['count'], large, large['fixed_cpu'])
+    check.update(measured_wall=large['task_wall'], measured_calls=large['api_calls'], measured_cpu=large['cpu'],
+                 measured_per_poll_wall=reference['per_poll_wall'], measured_per_poll_cpu=reference['per_poll_cpu'])
+    # The replay's CPU with the small run's fixed cost swapped for the large one's.
+    check['cpu'] += large['fixed_cpu'] - small['fixed_cpu']
+    return check
 
 
 def many_notes(rows):
@@ -201,6 +213,8 @@ def load_results(path):
     results['ideal'] = number_keys(results['ideal'])
     for row in results['lateness_table']:
         row['strategies'] = number_keys(row['strategies'])
+    results['extrapolation_check'] = extrapolation_check(results['many'])
+    results['many_notes'] = many_notes(results['many'])
     return results
 
 

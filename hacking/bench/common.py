@@ -18,7 +18,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BENCH_DIR = os.path.join(ROOT, 'hacking', 'bench')
 PLAYBOOKS = os.path.join(BENCH_DIR, 'playbooks')
-EMULATOR_DIR = os.path.join(ROOT, 'tests', 'emulator')
+EMULATOR_DIR = os.path.join(ROOT, 'tests', 'emulator')  # until setup_paths() points it at the copy
 
 # The emulator's built-in test credentials (tests/emulator/README.md); not secrets.
 ACCESS_KEY = 'EMULATORAK0000000001'
@@ -29,7 +29,10 @@ TERMINAL = ('SUCCESS', 'FAIL')
 
 
 def setup_paths(build_dir):
-    """Make ``jobwatch_emulator`` and ``ansible_collections.jobwatch.cloud`` importable."""
+    """Make ``jobwatch_emulator`` and ``ansible_collections.jobwatch.cloud`` importable, both from
+    the copy in ``build_dir`` so that one run measures one snapshot of the work tree."""
+    global EMULATOR_DIR  # pylint: disable=global-statement
+    EMULATOR_DIR = os.path.join(build_dir, 'ansible_collections', 'jobwatch', 'cloud', 'tests', 'emulator')
     for path in (EMULATOR_DIR, build_dir):
         if path not in sys.path:
             sys.path.insert(0, path)

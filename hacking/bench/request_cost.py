@@ -15,7 +15,8 @@ import sys
 import tempfile
 import time
 
-from common import ACCESS_KEY, EMULATOR_DIR, PROJECT_ID, SECRET_KEY, log, median, percentile
+import common
+from common import ACCESS_KEY, PROJECT_ID, SECRET_KEY, log, median, percentile
 
 JOB_ID = '2c9eb2c5544cbf6101544f0602af2b4f'
 # The page's example answer: a createServer job with one sub-job that made a server.
@@ -23,7 +24,7 @@ JOB = {'service': 'ecs', 'id': JOB_ID, 'project_id': PROJECT_ID, 'timeline': [['
        'result': {'job_type': 'createServer', 'entities': {'sub_jobs': [
            {'job_id': '2c9eb2c5544cbf6101544f0635672b60', 'job_type': 'createSingleServer',
             'entities': {'server_id': 'bae51750-0089-41a1-9b18-5c777978ff6d'}}]}}}
-BLOCK = 50
+BLOCK = 10
 
 IMPORTS = (
     ('module', 'the module (ecs_job_info and its module_utils)', 'import ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info'),
@@ -50,7 +51,7 @@ class EmulatorProcess(object):
             json.dump({'jobs': [JOB]}, handle)
         if os.path.exists(port_file):
             os.unlink(port_file)
-        env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
+        env = dict(os.environ, PYTHONPATH=common.EMULATOR_DIR)
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
             [sys.executable, '-m', 'jobwatch_emulator', '--jobs', jobs_file, '--port-file', port_file],
             env=env, stdout=subprocess.DEVNULL)
