@@ -11,15 +11,15 @@ set -x
 export ANSIBLE_PIPELINING=true
 # Every host of inventory.yml at once.
 export ANSIBLE_FORKS=8
-# A port that nothing listens on: bound, then let go.
-JOBWATCH_CLOSED_PORT="$("${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-export JOBWATCH_CLOSED_PORT
 log="$(mktemp)"
 
 # A failed assertion must not skip the other plays or the leak check below (failures are where
 # secrets leak): the first failing exit code is kept and returned last.
 status=0
 start_emulator jobs.json
+# A port that nothing listens on: bound, then let go (after the emulator has its own port).
+JOBWATCH_CLOSED_PORT="$("${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+export JOBWATCH_CLOSED_PORT
 ansible-playbook -i inventory.yml main.yml -vvv "$@" 2>&1 | tee "${log}" || status=$?
 
 start_emulator jobs.json --clock-skew 3600

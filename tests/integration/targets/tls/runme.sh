@@ -32,8 +32,9 @@ export JOBWATCH_OTHER_CA
 start_emulator_tls jobs.json --tls-hostname-mismatch
 ansible-playbook -i ../../inventory mismatch.yml -vvv "$@" 2>&1 | tee -a "${log}" || { rc=$?; [ "${status}" -ne 0 ] || status=${rc}; }
 
-# Every secret the plays use: none may appear anywhere in the -vvv output.
+# Every secret the plays use, and any IAM token the emulator could issue ("MIIemulator…"): none may
+# appear anywhere in the -vvv output.
 set +x
-assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000
+assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000 MIIemulator
 rm -rf "${work}"
 exit "${status}"
