@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Options every module shares (connection and waiting) and their checks, made before any request."""
 
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -47,6 +48,9 @@ def service_url(endpoint, service, region, cloud, option='endpoint', region_vari
 
 
 def check_connection(params):
+    if params.get('ca_path') and not os.path.isfile(params['ca_path']):
+        raise JobwatchError('check ca_path', 'there is no file at %s' % params['ca_path'],
+                            hint='Give the path of a PEM file with the CA certificates to trust')
     if params['timeout'] <= 0:
         raise JobwatchError('check timeout', 'timeout must be more than 0 seconds, got %s' % params['timeout'])
     if params['concurrency'] < 1:

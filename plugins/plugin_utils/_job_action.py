@@ -100,13 +100,17 @@ class JobAction(ActionBase):
         if not self._runs_here(task_vars):
             result.update(self._execute_module(task_vars=task_vars))
             return result
-        spec, constraints = argument_spec(self.api)
+        # In the task's environment, as the module would run (credential fallbacks, CA bundles, proxies).
         with self._task_environment():
-            try:
-                validation, params = self.validate_argument_spec(spec, **constraints)
-            except AnsibleActionFail as error:
-                result.update(failed=True, msg=str(error))
-                return result
+            return self._run_here(result, task_vars)
+
+    def _run_here(self, result, task_vars):
+        spec, constraints = argument_spec(self.api)
+        try:
+            validation, params = self.validate_argument_spec(spec, **constraints)
+        except AnsibleActionFail as error:
+            result.update(failed=True, msg=str(error))
+            return result
         if not (params['wait'] or params['wait_for']):
             # Nothing to watch: a single query runs as the module, like on any other host.
             result.update(self._execute_module(task_vars=task_vars))
