@@ -35,6 +35,30 @@ DEMO_ENV := ANSIBLE_COLLECTIONS_PATH=$(DEMO_COLLECTIONS) \
 	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
 	PYTHONPATH=tests/emulator
 
+# Ecosystem checks and docs (see their targets below); each makes its own venv on first use.
+# ansible-lint, galaxy-importer and ansible-builder, with ansible-core held at $(TOOLS)' pin.
+ECO_VENV ?= .venv-ecosystem
+ECO_TOOLS ?= tests/requirements-ecosystem.txt
+ECO_PY := $(ECO_VENV)/bin/python
+ECO_STAMP := $(ECO_VENV)/.installed
+# The other ansible-core lines meta/runtime.yml claims (>= 2.19; 2.19 itself is `make sanity`).
+# Each gets .venv-<version> from tests/requirements-sanity-<version>.txt, made with Python 3.12
+# (2.20 and later need it on the controller). `make test CORE_VERSIONS=` leaves them out.
+CORE_VERSIONS ?= 2.20 2.21
+CORE_PYTHON ?= 3.12
+# A working python3.12: on PATH, else pyenv's own (its shim fails while 3.12 is not selected).
+CORE_PYTHON_BIN ?= $(firstword $(foreach p,python$(CORE_PYTHON) \
+	$(sort $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/$(CORE_PYTHON).*/bin/python$(CORE_PYTHON))),\
+	$(if $(shell $(p) -c '' >/dev/null 2>&1 && echo ok),$(p))))
+SANITY_CORES := $(addprefix sanity-,$(CORE_VERSIONS))
+CORE_STAMPS := $(foreach v,$(CORE_VERSIONS),.venv-$(v)/.installed)
+# The HTML docsite: antsibull-docs and Sphinx pinned in $(DOCS_TOOLS).
+DOCS_VENV ?= .venv-docs
+DOCS_TOOLS ?= hacking/docs/requirements.txt
+DOCS_STAMP := $(DOCS_VENV)/.installed
+# Where `make ee` writes the execution environment definition and its build context.
+EE_DIR = $(BUILD_DIR)/ee
+
 .DEFAULT_GOAL := help
 # `make test` must stop at the first failure and keep a readable order even under -j.
 .NOTPARALLEL:
@@ -43,9 +67,14 @@ DEMO_ENV := ANSIBLE_COLLECTIONS_PATH=$(DEMO_COLLECTIONS) \
 
 help:
 	@echo 'make demo            build and install the collection, run the demo playbook against the emulator'
-	@echo 'make test            changelog-lint, docs-lint, sanity, units, integration (what CI runs)'
+	@echo 'make test            every check below, cheapest first (what CI runs)'
 	@echo 'make venv            create $(VENV) with the pinned tools from $(TOOLS)'
 	@echo 'make sanity|units|integration|docs-lint|changelog-lint   one check'
+	@echo 'make ansible-lint    ansible-lint, production profile, on roles/, docs/examples/, galaxy.yml, meta/'
+	@echo 'make sanity-<ver>    ansible-test sanity with ansible-core <ver> on Python $(CORE_PYTHON); <ver>: $(CORE_VERSIONS)'
+	@echo 'make galaxy-importer build the tarball and import it with galaxy-importer, as Galaxy does'
+	@echo 'make ee              ansible-builder create: an execution environment holding the built collection'
+	@echo 'make docs            build the HTML docsite (antsibull-docs, Sphinx) into docs/build/html/'
 	@echo 'make build           build the collection tarball into $(BUILD_DIR)/'
 	@echo 'make bench           measure waits against the emulator, write docs/performance.md (~10 min; QUICK=1: ~4 min, FULL=1: +5 min)'
 	@echo 'make clean           remove $(VENV), $(BUILD_DIR) and test output'
@@ -63,17 +92,18 @@ $(STAMP): $(TOOLS) requirements.txt
 	@touch $@
 
 # Cheapest checks first so a broken change fails fast.
-test: changelog-lint docs-lint sanity units integration
+test: changelog-lint docs-lint ansible-lint sanity units integration $(SANITY_CORES) galaxy-importer ee docs
 	@echo '== make test: all checks passed'
 
 changelog-lint: venv
 	@echo '== antsibull-changelog lint'
 	$(VENV)/bin/antsibull-changelog lint
 
-# Validates plugin docs (DOCUMENTATION/EXAMPLES/RETURN, doc fragments, links) as rendered docs.
+# Validates plugin docs (DOCUMENTATION/EXAMPLES/RETURN, doc fragments, links) as rendered docs, and
+# docs/docsite/ (extra-docs.yml, links.yml, the guide's RST and its references to plugins and options).
 docs-lint: venv
 	@echo '== antsibull-docs lint-collection-docs'
-	$(ANSIBLE_TEST) --exec antsibull-docs lint-collection-docs --plugin-docs .
+	$(ANSIBLE_TEST) --exec antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .
 
 # Every sanity test that applies, no ignore files (tests/sanity/ignore-*.txt must not exist).
 # Then compile and import the modules with the oldest Python they claim (tests/config.yml), which
@@ -116,6 +146,78 @@ demo: build
 	$(DEMO_ENV) $(VENV_PY) -m jobwatch_emulator --jobs docs/examples/demo_jobs.json -- \
 		$(VENV)/bin/ansible-playbook docs/examples/demo.yml
 
+# ---------------------------------------------------------------------------------------------
+# Ecosystem checks: what Galaxy, ansible-lint, other ansible-core lines and ansible-builder say
+# about the collection. Each makes its own venv from pinned requirements on first use.
+
+.PHONY: ansible-lint galaxy-importer ee docs $(SANITY_CORES)
+
+$(ECO_STAMP): $(ECO_TOOLS) $(TOOLS)
+	@echo '== creating $(ECO_VENV) with $(PYTHON) and the tools pinned in $(ECO_TOOLS)'
+	$(PYTHON) -m venv $(ECO_VENV)
+	$(ECO_PY) -m pip install --quiet --progress-bar off --disable-pip-version-check -r $(ECO_TOOLS) -c $(TOOLS)
+	@touch $@
+
+$(CORE_STAMPS): .venv-%/.installed: tests/requirements-sanity-%.txt
+	@if [ -z '$(CORE_PYTHON_BIN)' ]; then \
+		echo 'No working python$(CORE_PYTHON) on PATH or under pyenv for ansible-core $*: install one,' \
+			'or leave these checks out with CORE_VERSIONS=' >&2; exit 1; fi
+	@echo '== creating .venv-$* with $(CORE_PYTHON_BIN) and the tools pinned in $<'
+	$(CORE_PYTHON_BIN) -m venv .venv-$*
+	.venv-$*/bin/python -m pip install --quiet --progress-bar off --disable-pip-version-check -r $<
+	@touch $@
+
+# Sanity as `make sanity` runs it, with another ansible-core, in a copy of its own
+# ($(BUILD_DIR)/core-<version>/); the offline pip bootstrap follows that ansible-test's pip pin.
+$(SANITY_CORES): sanity-%: .venv-%/.installed
+	@echo '== ansible-test sanity with ansible-core $* on Python $(CORE_PYTHON)'
+	@if ls tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
+		echo 'tests/sanity/ignore-*.txt found: fix the code instead of ignoring sanity errors' >&2; exit 1; fi
+	.venv-$*/bin/python hacking/ansible_test_offline.py --build-dir $(BUILD_DIR)/core-$* \
+		sanity --venv --python $(CORE_PYTHON) --color no
+
+# Production profile (what Galaxy and Automation Hub apply) on what users run or copy: the roles
+# and the example playbooks, plus the collection's metadata. Run in the synced copy with the
+# collection on ANSIBLE_COLLECTIONS_PATH (--offline: no Galaxy or network access, and
+# ansible-lint does not install the collection itself).
+LINT_PATHS = $(wildcard roles docs/examples galaxy.yml meta)
+ansible-lint: $(ECO_STAMP)
+	@echo '== ansible-lint --profile production $(LINT_PATHS)'
+	$(ECO_PY) hacking/ansible_test_offline.py --build-dir $(BUILD_DIR) --exec \
+		env ANSIBLE_COLLECTIONS_PATH=$(abspath $(BUILD_DIR)) \
+		ansible-lint --profile production --offline --nocolor $(LINT_PATHS)
+
+# Imports the built tarball as Galaxy does (hacking/galaxy-importer.cfg says which checks run and
+# why); any warning in the import log fails the check.
+galaxy-importer: build $(ECO_STAMP)
+	@echo '== galaxy-importer'
+	$(ECO_PY) hacking/check_galaxy_import.py $(BUILD_DIR)/jobwatch-cloud-*.tar.gz
+
+# `ansible-builder create` for hacking/ee/execution-environment.yml with the built tarball, then a
+# check of the build context and of what the collection's meta/execution-environment.yml brings.
+# `ansible-builder build` would need podman or a docker daemon.
+ee: build $(ECO_STAMP)
+	@echo '== ansible-builder create (execution environment with the built collection)'
+	rm -rf $(EE_DIR) && mkdir -p $(EE_DIR)
+	cp hacking/ee/execution-environment.yml hacking/ee/requirements.yml $(EE_DIR)/
+	cp $(BUILD_DIR)/jobwatch-cloud-*.tar.gz $(EE_DIR)/jobwatch-cloud.tar.gz
+	$(ECO_VENV)/bin/ansible-builder create --file $(EE_DIR)/execution-environment.yml \
+		--context $(EE_DIR)/context --output-filename Containerfile
+	$(ECO_PY) hacking/ee/check_context.py $(EE_DIR)
+
+$(DOCS_STAMP): $(DOCS_TOOLS)
+	@echo '== creating $(DOCS_VENV) with $(PYTHON) and the tools pinned in $(DOCS_TOOLS)'
+	$(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install --quiet --progress-bar off --disable-pip-version-check -r $(DOCS_TOOLS)
+	@touch $@
+
+# The docsite, offline (hacking/docs/build.py): plugin, role and docs/docsite pages as HTML in
+# docs/build/html/ (open docs/build/html/index.html), checked for every page it must have.
+docs: $(DOCS_STAMP)
+	@echo '== docs: antsibull-docs + sphinx-build -W into docs/build/html'
+	$(DOCS_VENV)/bin/python hacking/ansible_test_offline.py --build-dir $(BUILD_DIR) --sync-only >/dev/null
+	$(DOCS_VENV)/bin/python hacking/docs/build.py --collections $(BUILD_DIR) --dest docs/build
+
 # Benchmarks (hacking/bench/bench.py) against the emulator: rewrites docs/performance.md and its
 # plots; exits 0 when a goal is missed (the report says so). Its own venv, .venv-bench, holds
 # ansible-core, requests, matplotlib and the ECS SDK pinned like the tests; the collection is
@@ -136,3 +238,4 @@ bench:
 # ~/.ansible/test (ansible-test's shared caches and venvs) is left alone on purpose.
 clean:
 	rm -rf $(VENV) $(BUILD_DIR) tests/output tests/integration/inventory
+	rm -rf $(ECO_VENV) $(DOCS_VENV) $(addprefix .venv-,$(CORE_VERSIONS)) docs/build
