@@ -56,7 +56,7 @@ EXAMPLES = r'''
   jobwatch.cloud.cfw_job_info:
     region: cn-north-4
     auth_token: "{{ iam_token }}"
-    job_id: "{{ create_firewall.json.data.job_id }}"
+    job_id: "{{ create_firewall.json.job_id }}"
     wait: true
   register: fw_job
 
