@@ -116,7 +116,7 @@ def goals(rows):
     if module is None:
         return {}
     result = dict(within=module['since_created'] <= module['longest'] + 2.0,
-                  since_created=module['since_created'], longest=module['longest'])
+                  since_created=module['since_created'], longest=module['longest'], repeats=module.get('repeats'))
     if baseline is not None:
         result['speedup'] = baseline['task_wall'] / module['task_wall'] if module['task_wall'] else math.inf
         result['faster'] = result['speedup'] >= 10.0
