@@ -13,7 +13,9 @@ description:
   - With O(wait) or O(wait_for) it polls until the job is finished and fails the task when the job failed or was
     cancelled.
   - The status is read from C(Status) (C(Success), C(Fail), C(Cancel), C(Running)). C(Completed) is only used when
-    C(Status) is missing, because the API's own example pairs C(Completed=False) with C(Status=Success).
+    C(Status) is missing, because the API's own example pairs C(Completed=False) with C(Status=Success) - and
+    then only where it is unambiguous (C(Completed=False) is C(Running); C(Completed=True) with an C(Error) is
+    C(Fail)). A finished job without C(Status) could have succeeded or been cancelled, so it is asked again.
 author:
   - jobwatch.cloud maintainers (@jobwatch)
 options:
@@ -185,11 +187,13 @@ class DataWorksJobApi(AlibabaJobApi):
     def read_status(self, job):
         if job.get('Status'):
             return job['Status']
-        # Fallback only: the API's example shows Completed=False beside Status=Success.
+        # Fallback only (the API's example shows Completed=False beside Status=Success), and only where
+        # it is unambiguous: a finished job without Status may have succeeded or been cancelled, so such
+        # an answer is no answer and is asked again.
         completed = str(job.get('Completed', '')).lower()
-        if completed == 'true':
-            return 'Fail' if job.get('Error') else 'Success'
-        return 'Running' if completed == 'false' else None
+        if completed == 'false':
+            return 'Running'
+        return 'Fail' if completed == 'true' and job.get('Error') else None
 
     def extras(self, job):
         return iso_times(job, ['CreateTime'])

@@ -93,13 +93,14 @@ class JobAction(ActionBase):
     api = None
     _VALID_ARGS = None  # every option is checked by the module's own argument spec
     TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _supports_async = True  # an async task runs as the module, like the normal action
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
         result = super(JobAction, self).run(tmp, task_vars)
         if not self._runs_here(task_vars):
-            result.update(self._execute_module(task_vars=task_vars))
-            return result
+            return self._run_module(result, task_vars)
         # In the task's environment, as the module would run (credential fallbacks, CA bundles, proxies).
         with self._task_environment():
             return self._run_here(result, task_vars)
@@ -113,8 +114,7 @@ class JobAction(ActionBase):
             return result
         if not (params['wait'] or params['wait_for']):
             # Nothing to watch: a single query runs as the module, like on any other host.
-            result.update(self._execute_module(task_vars=task_vars))
-            return result
+            return self._run_module(result, task_vars)
         hidden = set(validation._no_log_values)
         name = self._task.resolved_action.rsplit('.', 1)[-1]
         job_count = len(params.get(self.api.ids_option) or [None])
@@ -126,6 +126,14 @@ class JobAction(ActionBase):
         result.update(remove_values(outcome, hidden))
         if failed:
             result['failed'] = True
+        return result
+
+    def _run_module(self, result, task_vars):
+        """What ansible.builtin.normal does: the module on the task's host, async if asked."""
+        wrap_async = self._task.async_val and not self._connection.has_native_async
+        result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
 
     def _runs_here(self, task_vars):

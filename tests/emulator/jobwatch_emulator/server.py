@@ -84,6 +84,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # a slow answer in progress must not hold up shutdown
+    # A task polling many jobs opens many connections at once: the default backlog of 5 makes the
+    # rest wait a second for a resent SYN, which a short client timeout counts as a lost attempt.
+    request_queue_size = 128
     allow_reuse_address = True
 
     def __init__(self, address, app: EmulatorApp, ssl_context: Optional[ssl.SSLContext] = None, verbose: bool = False):

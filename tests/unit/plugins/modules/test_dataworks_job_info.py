@@ -68,13 +68,14 @@ def test_status_wins_over_completed(fields, status):
 
 
 @pytest.mark.parametrize('fields, status', [
-    (dict(Completed='True'), 'Success'),
-    (dict(Completed='true'), 'Success'),
+    # Finished, but succeeded or cancelled? Not an answer: asked again.
+    (dict(Completed='True'), None),
+    (dict(Completed='true'), None),
+    (dict(Completed='True', Status=None), None),
+    (dict(Completed=True), None),
     (dict(Completed='True', Error='Quota exceeded'), 'Fail'),
     (dict(Completed='False'), 'Running'),
     (dict(Completed='FALSE', Status=''), 'Running'),
-    (dict(Completed='True', Status=None), 'Success'),
-    (dict(Completed=True), 'Success'),
     (dict(), None),
     (dict(Completed='maybe'), None),
 ])
