@@ -279,7 +279,8 @@ def many_section(results, plot_name):
     if extrapolated:
         row = extrapolated[0]
         lines += [
-            '**Extrapolated rows** (not measured, to keep `make bench` short; `make bench FULL=1` measures them):',
+            '**Extrapolated rows** (not measured, to keep the run short: `make bench` measures the baseline up to',
+            'N = 100, `make bench FULL=1` at N = 500 too, `QUICK=1` only up to N = 10):',
             'the baseline\'s loop replayed over the same job lengths with the per-poll cost measured at N = %d'
             % row['from_count'],
             '(%s wall and %s CPU per uri poll, besides the 5-s delays): each job is asked in turn, again after'
