@@ -2,7 +2,8 @@
 # Sourced by the integration targets' runme.sh (ansible-test runs them from a temporary copy of the
 # target, so the emulator is reached through the collection's own tree on ANSIBLE_COLLECTIONS_PATH).
 #
-#   start_emulator JOBS_FILE [EMULATOR_OPTIONS...]   exports JOBWATCH_EMULATOR_URL; stopped on exit. With --tls
+#   start_emulator JOBS_FILE [EMULATOR_OPTIONS...]   exports JOBWATCH_EMULATOR_URL; stopped on exit
+#   play_logged LOG_FILE ANSIBLE_PLAYBOOK_ARGS...    runs a play at -vvv into LOG_FILE; see play_status. With --tls
 #                                                    (or --tls-hostname-mismatch) among the options the URL is
 #                                                    https:// and JOBWATCH_EMULATOR_CA is the throwaway CA's ca.pem
 #   start_emulator_tls JOBS_FILE [EMULATOR_OPTIONS...]   the same as start_emulator JOBS_FILE --tls ... (no --tls-dir:
@@ -10,6 +11,8 @@
 #   assert_no_secret_in LOG_FILE SECRET...           fails when any SECRET appears in LOG_FILE
 
 emulator_python="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
+# Modules run on localhost: pipelining spares copying each one to a temporary file first.
+export ANSIBLE_PIPELINING=true
 emulator_workdir="$(mktemp -d)"
 export PYTHONPATH="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator${PYTHONPATH:+:${PYTHONPATH}}"
 
@@ -80,4 +83,16 @@ assert_no_secret_in() {
             return 1
         fi
     done
+}
+
+# A failed play must not stop the script before its leak check (failures are where secrets
+# leak): play_logged keeps the first failing exit code in play_status, for the script's exit.
+play_status=0
+play_logged() {
+    local log_file="$1" rc=0
+    shift
+    ansible-playbook -vvv "$@" 2>&1 | tee -a "${log_file}" || rc=$?
+    if [ "${play_status}" -eq 0 ]; then
+        play_status="${rc}"
+    fi
 }

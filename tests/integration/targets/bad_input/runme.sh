@@ -12,18 +12,14 @@ while read -r name; do
 done < <(compgen -e | grep -E '^(HW_|HUAWEICLOUD_SDK_|OS_|ALIBABA_CLOUD_|ALICLOUD_)' || true)
 set -x
 
-# Modules run on localhost: pipelining spares copying each one to a temporary file first.
-export ANSIBLE_PIPELINING=true
 start_emulator jobs.json
 log="$(mktemp)"
 
-# A failed case must not skip the leak check below: the play's exit code is kept and returned last.
-status=0
-ansible-playbook -i ../../inventory main.yml -vvv "$@" 2>&1 | tee "${log}" || status=$?
+play_logged "${log}" -i ../../inventory main.yml "$@"
 
 # Every secret the cases hand to the modules: none may appear anywhere in the -vvv output.
 set +x
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000 \
     emulator-security-token-0001 emulator-ali-sts-token-0001 demo-password-1 MIIbad-input-token-DO-NOT-LEAK-3b9e
 rm -f "${log}"
-exit "${status}"
+exit "${play_status}"

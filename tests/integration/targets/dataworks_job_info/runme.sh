@@ -7,27 +7,22 @@ set -eu -o pipefail
 source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator/integration.sh"
 set -x
 
-# Modules run on localhost: pipelining spares copying each one to a temporary file first.
-export ANSIBLE_PIPELINING=true
 start_emulator jobs.json
 log="$(mktemp)"
 
-# A failed assertion must not skip the leak check below (failures are where secrets leak):
-# the play's exit code is kept and returned last.
-status=0
-ansible-playbook -i ../../inventory main.yml -vvv "$@" 2>&1 | tee "${log}" || status=$?
+play_logged "${log}" -i ../../inventory main.yml "$@"
 
 # Credentials from the environment only: nothing about them in the task. (Not traced, so the
 # secrets are not echoed by this script itself; the plays' output is searched like the first.)
 set +x
 ALIBABA_CLOUD_ACCESS_KEY_ID=EMULATORALIAK0000001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-ali-secret-000000000000000000 \
-    ansible-playbook -i ../../inventory env_credentials.yml -vvv "$@" 2>&1 | tee -a "${log}"
+    play_logged "${log}" -i ../../inventory env_credentials.yml "$@"
 ALIBABA_CLOUD_ACCESS_KEY_ID=STS.EMULATORALIAK01 ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-ali-sts-secret-0000000000000 \
 ALIBABA_CLOUD_SECURITY_TOKEN=emulator-ali-sts-token-0001 \
-    ansible-playbook -i ../../inventory env_credentials.yml -vvv "$@" 2>&1 | tee -a "${log}"
+    play_logged "${log}" -i ../../inventory env_credentials.yml "$@"
 
 # Every secret the plays use: none may appear anywhere in the -vvv output.
 assert_no_secret_in "${log}" emulator-ali-secret-000000000000000000 wrong-ali-secret-DO-NOT-LEAK-5c1e \
     emulator-ali-sts-secret-0000000000000 emulator-ali-sts-token-0001
 rm -f "${log}"
-exit "${status}"
+exit "${play_status}"

@@ -10,8 +10,6 @@ set -x
 
 # The examples live outside this target, in the collection's docs.
 examples="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/docs/examples"
-# Modules run on localhost: pipelining spares copying each one to a temporary file first.
-export ANSIBLE_PIPELINING=true
 log="$(mktemp)"
 one_log="$(mktemp)"
 

@@ -8,8 +8,6 @@ set -eu -o pipefail
 source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator/integration.sh"
 set -x
 
-# Modules run on localhost: pipelining spares copying each one to a temporary file first.
-export ANSIBLE_PIPELINING=true
 work="$(mktemp -d)"
 log="${work}/log"
 # A file given as ca_path that holds no certificate.
@@ -17,24 +15,21 @@ JOBWATCH_NOT_A_CA="${work}/not-a-ca.pem"
 echo 'not a certificate' > "${JOBWATCH_NOT_A_CA}"
 export JOBWATCH_NOT_A_CA
 
-# A failed assertion must not skip the other plays or the leak check below (failures are where
-# secrets leak): the first failing exit code is kept and returned last.
-status=0
 start_emulator_tls jobs.json
-ansible-playbook -i ../../inventory main.yml -vvv "$@" 2>&1 | tee "${log}" || status=$?
+play_logged "${log}" -i ../../inventory main.yml "$@"
 REQUESTS_CA_BUNDLE=/dev/null CURL_CA_BUNDLE=/dev/null \
-    ansible-playbook -i ../../inventory env_bundle.yml -vvv "$@" 2>&1 | tee -a "${log}" || { rc=$?; [ "${status}" -ne 0 ] || status=${rc}; }
+    play_logged "${log}" -i ../../inventory env_bundle.yml "$@"
 
 # The first emulator's CA, kept for the second play: it signed nothing there.
 JOBWATCH_OTHER_CA="${work}/first-ca.pem"
 cp "${JOBWATCH_EMULATOR_CA}" "${JOBWATCH_OTHER_CA}"
 export JOBWATCH_OTHER_CA
 start_emulator_tls jobs.json --tls-hostname-mismatch
-ansible-playbook -i ../../inventory mismatch.yml -vvv "$@" 2>&1 | tee -a "${log}" || { rc=$?; [ "${status}" -ne 0 ] || status=${rc}; }
+play_logged "${log}" -i ../../inventory mismatch.yml "$@"
 
 # Every secret the plays use, and any IAM token the emulator could issue ("MIIemulator…"): none may
 # appear anywhere in the -vvv output.
 set +x
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000 MIIemulator
 rm -rf "${work}"
-exit "${status}"
+exit "${play_status}"
