@@ -2,12 +2,13 @@
 # Sourced by the integration targets' runme.sh (ansible-test runs them from a temporary copy of the
 # target, so the emulator is reached through the collection's own tree on ANSIBLE_COLLECTIONS_PATH).
 #
-#   start_emulator JOBS_FILE [EMULATOR_OPTIONS...]   exports JOBWATCH_EMULATOR_URL; stopped on exit
-#   play_logged LOG_FILE ANSIBLE_PLAYBOOK_ARGS...    runs a play at -vvv into LOG_FILE; see play_status. With --tls
+#   start_emulator JOBS_FILE [EMULATOR_OPTIONS...]   exports JOBWATCH_EMULATOR_URL; stopped on exit. With --tls
 #                                                    (or --tls-hostname-mismatch) among the options the URL is
 #                                                    https:// and JOBWATCH_EMULATOR_CA is the throwaway CA's ca.pem
 #   start_emulator_tls JOBS_FILE [EMULATOR_OPTIONS...]   the same as start_emulator JOBS_FILE --tls ... (no --tls-dir:
 #                                                    ca.pem must stay beside the port file)
+#   play_logged LOG_FILE ANSIBLE_PLAYBOOK_ARGS...    a play at -vvv into LOG_FILE; a failure does not stop the script
+#   exit_with_play_status                            the script's last line: the first failed play's code, or 0
 #   assert_no_secret_in LOG_FILE SECRET...           fails when any SECRET appears in LOG_FILE
 
 emulator_python="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
@@ -95,4 +96,8 @@ play_logged() {
     if [ "${play_status}" -eq 0 ]; then
         play_status="${rc}"
     fi
+}
+
+exit_with_play_status() {
+    exit "${play_status}"
 }

@@ -22,4 +22,4 @@ set +x
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000 \
     emulator-security-token-0001 emulator-ali-sts-token-0001 demo-password-1 MIIbad-input-token-DO-NOT-LEAK-3b9e
 rm -f "${log}"
-exit "${play_status}"
+exit_with_play_status

@@ -23,4 +23,4 @@ HW_PROJECT_ID=0123456789abcdef0123456789abcdef \
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 wrong-secret-DO-NOT-LEAK-cf93 demo-password-1 \
     emulator-temp-secret-00000000000000000 emulator-security-token-0001 MIIemulator
 rm -f "${log}"
-exit "${play_status}"
+exit_with_play_status

@@ -22,4 +22,4 @@ HW_PROJECT_ID=0123456789abcdef0123456789abcdef \
 # none may appear anywhere in the -vvv output.
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 wrong-secret-DO-NOT-LEAK-da71 demo-password-1 MIIemulator
 rm -f "${log}"
-exit "${play_status}"
+exit_with_play_status

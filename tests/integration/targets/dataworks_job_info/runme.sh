@@ -25,4 +25,4 @@ ALIBABA_CLOUD_SECURITY_TOKEN=emulator-ali-sts-token-0001 \
 assert_no_secret_in "${log}" emulator-ali-secret-000000000000000000 wrong-ali-secret-DO-NOT-LEAK-5c1e \
     emulator-ali-sts-secret-0000000000000 emulator-ali-sts-token-0001
 rm -f "${log}"
-exit "${play_status}"
+exit_with_play_status

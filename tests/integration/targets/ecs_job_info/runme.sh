@@ -23,4 +23,4 @@ HW_PROJECT_ID=0123456789abcdef0123456789abcdef \
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 wrong-secret-DO-NOT-LEAK-7f3a demo-password-1 \
     emulator-security-token-0001 emulator-temp-secret-00000000000000000 MIIemulator
 rm -f "${log}"
-exit "${play_status}"
+exit_with_play_status

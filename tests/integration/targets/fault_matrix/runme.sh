@@ -26,4 +26,4 @@ set +x
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000 \
     demo-password-1 MIIemulator
 rm -f "${log}"
-exit "${play_status}"
+exit_with_play_status

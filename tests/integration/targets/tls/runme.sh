@@ -32,4 +32,4 @@ play_logged "${log}" -i ../../inventory mismatch.yml "$@"
 set +x
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000 MIIemulator
 rm -rf "${work}"
-exit "${play_status}"
+exit_with_play_status
