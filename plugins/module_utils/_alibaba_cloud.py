@@ -62,6 +62,11 @@ class AlibabaConventions(object):
         return pause if pause is not None else parse_retry_after(headers.get('Retry-After'))
 
     @staticmethod
+    def throttle_policy(message):
+        # POP's throttling answers do not name the quota.
+        return None
+
+    @staticmethod
     def hint(status, code, message=None):
         code = code or ''
         if 'TimeStamp' in code or 'Timestamp' in code:

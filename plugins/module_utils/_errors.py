@@ -11,7 +11,7 @@ class JobwatchError(Exception):
     ``request_id`` are the cloud's own words, so a support ticket can quote them.
     """
 
-    def __init__(self, what, message, status=None, code=None, request_id=None, hint=None):
+    def __init__(self, what, message, status=None, code=None, request_id=None, hint=None, transient=False, throttled=False):
         super(JobwatchError, self).__init__(message)
         self.what = what
         self.message = message
@@ -19,6 +19,10 @@ class JobwatchError(Exception):
         self.code = code
         self.request_id = request_id
         self.hint = hint
+        # A failure that asking again may cure (throttling, a 5xx, a broken connection): inside a
+        # wait it means "no answer before the deadline", not a verdict on the job.
+        self.transient = transient
+        self.throttled = throttled
 
     def __str__(self):
         parts = ['Failed to %s' % self.what if self.what else 'Failed']

@@ -17,6 +17,7 @@ import warnings
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._pacing import Pacer
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
 
 try:
@@ -42,10 +43,11 @@ class Response(object):
 class _Transient(Exception):
     """A failed attempt worth repeating; ``error`` is what to report if we give up."""
 
-    def __init__(self, error, server_pause=None):
+    def __init__(self, error, server_pause=None, throttled=False):
         super(_Transient, self).__init__(str(error))
         self.error = error
         self.server_pause = server_pause
+        self.throttled = throttled
 
 
 def encode_query(query):
@@ -64,12 +66,20 @@ def describe_body(text, content_type):
 
 
 class HttpClient(object):
+    """Sends requests for one task; every worker of the task shares it (and its pacing).
+
+    ``retry_until_deadline``: inside a wait a failure worth repeating (throttling, a 5xx, a broken
+    connection or answer) is asked again until the request's ``deadline``; outside one (a single
+    query) the retry policy's attempt bound is the only bound.
+    """
+
     def __init__(self, conventions, timeout=30, validate_certs=True, ca_path=None,
                  retry=None, sleep=time.sleep, clock=time.monotonic, session=None, rate_limit=None, pool_size=None):
         self.conventions = conventions
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
-        self.rate_limit = rate_limit
+        self.pacer = Pacer(rate_limit, clock=clock)
+        self.retry_until_deadline = False
         self._sleep = sleep
         self._clock = clock
         self.session = session or requests.Session()
@@ -81,51 +91,34 @@ class HttpClient(object):
             # One kept-alive connection per worker, or urllib3 drops and reopens them.
             for prefix in ('https://', 'http://'):
                 self.session.mount(prefix, requests.adapters.HTTPAdapter(pool_maxsize=pool_size))
-        self._pause_until = {}
-        self._next_slot = {}
         self._lock = threading.Lock()
         self.requests_sent = 0
-
-    # Throttling seen by one worker pauses every worker talking to the same host.
-    def _shared_pause(self, host):
-        with self._lock:
-            return self._pause_until.get(host, 0.0) - self._clock()
-
-    def _pause_host(self, host, seconds):
-        with self._lock:
-            self._pause_until[host] = max(self._pause_until.get(host, 0.0), self._clock() + seconds)
-
-    # rate_limit spaces the requests to one host evenly, whichever worker sends them.
-    def _take_slot(self, host):
-        if not self.rate_limit:
-            return 0.0
-        with self._lock:
-            now = self._clock()
-            slot = max(now, self._next_slot.get(host, now))
-            self._next_slot[host] = slot + 1.0 / self.rate_limit
-            return slot - now
+        self.throttled_answers = 0
 
     def request(self, method, url, what, query=(), headers=None, body=b'', auth=None, deadline=None, accept=None):
         """Send one logical request, retrying transient failures within the policy and ``deadline``.
 
         ``url`` has no query; ``query`` is a list of (key, value) pairs. ``accept(data)`` may
         return a description of what is wrong with a 2xx answer, which is then treated as a
-        transient failure (a truncated body, a missing field), never as an answer.
+        transient failure (a truncated body, a missing field), never as an answer. A failure
+        given up on is raised with ``transient=True`` when asking again might have cured it.
         """
         method = method.upper()
         host = urlsplit(url).netloc
-        retries = self.retry.retries if method in IDEMPOTENT_METHODS else 0
+        # Only a request that changes nothing may be sent twice.
+        repeatable = method in IDEMPOTENT_METHODS
         refreshed = False
         attempt = 0
+        error = None
         while True:
-            wait = self._shared_pause(host)
+            wait, sent_at = self.pacer.reserve(host)
             if wait > 0:
-                self._sleep_within(wait, deadline)
-            wait = self._take_slot(host)
-            if wait > 0:
-                self._sleep_within(wait, deadline)
+                if deadline is not None and self._clock() + wait >= deadline:
+                    self._sleep(max(0.0, deadline - self._clock()))
+                    raise self._out_of_time(what, host, error)
+                self._sleep(wait)
             try:
-                return self._attempt(method, url, what, list(query), headers or {}, body, auth, accept)
+                reply = self._attempt(method, url, what, list(query), headers or {}, body, auth, accept)
             except _Transient as failure:
                 error, server_pause = failure.error, failure.server_pause
                 if error.status == 401:
@@ -134,26 +127,41 @@ class HttpClient(object):
                         refreshed = True
                         continue
                     raise error
-                if server_pause is not None:
-                    self._pause_host(host, server_pause)
-                attempt += 1
-                pause = self.retry.pause(attempt, server_pause)
                 if server_pause is not None and server_pause > self.retry.longest_server_pause:
+                    # Not recorded as a pause for the host: the other workers go on.
                     error.message += ' (the server asked to come back after %.0f s)' % server_pause
                     raise error
-                if attempt > retries or not self._time_left(pause, deadline):
-                    if retries:
+                attempt += 1
+                if failure.throttled:
+                    with self._lock:
+                        self.throttled_answers += 1
+                    # Every worker waits this out: the pause is the host's, taken at the next reserve().
+                    self.pacer.throttled(host, server_pause, self.conventions.throttle_policy(error.message))
+                    pause = 0.0
+                else:
+                    pause = self.retry.pause(attempt, server_pause)
+                error.transient = True
+                error.throttled = failure.throttled
+                if not repeatable or (attempt > self.retry.retries and not self.retry_until_deadline):
+                    if repeatable and self.retry.retries:
                         error.message += ' (gave up after %d attempts)' % attempt
                     raise error
+                if not self._time_left(pause, deadline):
+                    raise self._out_of_time(what, host, error)
                 self._sleep(pause)
+                continue
+            self.pacer.accepted(host, sent_at)
+            return reply
+
+    def _out_of_time(self, what, host, error):
+        """The wait's deadline came before an answer: the last failure, or why nothing was sent."""
+        if error is None:
+            error = JobwatchError(what, 'no request could be sent to %s before the deadline: the cloud had asked '
+                                        'us to slow down' % host, transient=True, throttled=True)
+        return error
 
     def _time_left(self, pause, deadline):
         return deadline is None or self._clock() + pause < deadline
-
-    def _sleep_within(self, seconds, deadline):
-        if deadline is not None:
-            seconds = min(seconds, max(0.0, deadline - self._clock()))
-        self._sleep(seconds)
 
     def _attempt(self, method, url, what, query, headers, body, auth, accept):
         headers = dict(headers)
@@ -219,9 +227,10 @@ class HttpClient(object):
             message = 'the answer was %s' % (shape if data is None else 'an error without a message')
         error = JobwatchError(what, message, status=status, code=code, request_id=request_id,
                               hint=conventions.hint(status, code, message))
-        if status == 401 or conventions.is_throttled(status, code) or conventions.is_transient(status, code):
+        throttled = conventions.is_throttled(status, code)
+        if status == 401 or throttled or conventions.is_transient(status, code):
             # A server that says when to come back (throttling, a 503 in maintenance) is believed.
-            raise _Transient(error, server_pause=conventions.server_pause(reply.headers))
+            raise _Transient(error, server_pause=conventions.server_pause(reply.headers), throttled=throttled)
         raise error
 
 

@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Huawei Cloud: options, endpoints, error conventions and the authenticated connection."""
 
+import re
 from urllib.parse import quote
 
 from ansible.module_utils.basic import env_fallback
@@ -38,6 +39,9 @@ CREDENTIALS_HINT = ('Give access_key and secret_key (or HW_ACCESS_KEY and HW_SEC
                     'or user_name, password and domain_name (or HW_USER_NAME, HW_USER_PASSWORD and HW_DOMAIN_NAME)')
 
 THROTTLING_CODES = frozenset(('APIG.0308', 'APIGW.0308'))
+# The gateway names the quota it applied: "policy user over ratelimit,limit:200,time:5 minute".
+THROTTLE_POLICY = re.compile(r'limit:\s*(\d+)\s*,\s*time:\s*(\d+)\s*(second|minute|hour|day)s?', re.I)
+UNIT_SECONDS = dict(second=1, minute=60, hour=3600, day=86400)
 TRANSIENT_STATUSES = frozenset((500, 502, 503, 504))
 
 
@@ -68,6 +72,14 @@ class HuaweiConventions(object):
     @staticmethod
     def server_pause(headers):
         return parse_retry_after(headers.get('Retry-After'))
+
+    @staticmethod
+    def throttle_policy(message):
+        """(limit, window seconds) of the quota a throttling message names, or None."""
+        match = THROTTLE_POLICY.search(str(message or ''))
+        if not match or int(match.group(1)) < 1 or int(match.group(2)) < 1:
+            return None
+        return int(match.group(1)), float(int(match.group(2)) * UNIT_SECONDS[match.group(3).lower()])
 
     @staticmethod
     def hint(status, code, message=None):

@@ -27,7 +27,8 @@ class RetryPolicy(object):
 
     def pause(self, attempt, server_pause=None):
         """Seconds to sleep before retry number ``attempt`` (1 for the first retry)."""
-        ceiling = min(self.cap, self.base * (2 ** (attempt - 1)))
+        # The exponent is bounded: inside a long wait the attempts are counted in hundreds.
+        ceiling = min(self.cap, self.base * (2 ** min(attempt - 1, 30)))
         jitter = ceiling * self._rand()
         if server_pause is None:
             return jitter

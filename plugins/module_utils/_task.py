@@ -42,6 +42,7 @@ class JobTask(object):
         self._warn = warn or (lambda text: None)
         self._hide = hide or (lambda value: None)
         self._on_change = on_change
+        self._http = None
 
     def run(self):
         """Return (failed, result); never raises."""
@@ -74,6 +75,9 @@ class JobTask(object):
         connection = api.connect(params, on_secret=self._hide)
         # Settle what every poll shares (a project id, a login) once, before the workers start.
         connection.prepare()
+        # Inside a wait, throttling and transient failures are asked again until wait_timeout.
+        connection.http.retry_until_deadline = waiting
+        self._http = connection.http
 
         watches = [JobWatch(job_id, goal) for job_id in job_ids]
         waiter = Waiter(params['wait_timeout'], params['wait_interval'], workers=min(params['concurrency'], len(watches)),
@@ -160,8 +164,9 @@ class JobTask(object):
         state = api.lookup(status)[0]
         name = '%s %s' % (api.noun, watch.job_id)
         if watch.verdict == TIMED_OUT:
-            return ('Timed out after %s s waiting for %s to reach %s; last status %s after %s'
-                    % (self.params['wait_timeout'], name, goal.describe(), status, _polls(watch.polls)))
+            seen = 'last status %s after %s' % (status, _polls(watch.polls)) if watch.polls else 'no status seen'
+            message = 'Timed out after %s s waiting for %s to reach %s; %s' % (self.params['wait_timeout'], name, goal.describe(), seen)
+            return message + self._throttling_note(watch)
         if watch.verdict == REACHED and (goal.explicit or state not in FAILURE_STATES):
             return None
         if state == BLOCKED:
@@ -171,6 +176,17 @@ class JobTask(object):
             message += ', so it can no longer reach %s' % goal.describe()
         reason = api.failure_reason(watch.payload[0]) if state in FAILURE_STATES else None
         return message + (': %s' % reason if reason else '')
+
+    def _throttling_note(self, watch):
+        """Why a timed-out wait saw so little: the cloud throttled it, or kept failing."""
+        throttled = self._http.throttled_answers if self._http else 0
+        note = ''
+        if watch.failure is not None:
+            note = '; no answer at the end (%s)' % watch.failure
+        if throttled:
+            note += ('; the cloud throttled %d of the %d requests this task sent (it was asked to slow down, and did)'
+                     % (throttled, self._http.requests_sent))
+        return note
 
 
 def _polls(count):

@@ -3,9 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Polling jobs until they reach what we wait for, on a monotonic clock."""
 
-import heapq
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED
@@ -67,8 +66,10 @@ class JobWatch(object):
         self.polls = 0
         self.status = None
         self.payload = None
+        self.seen = None        # when its status was last read, in seconds since the wait began
         self.verdict = None     # REACHED, UNREACHABLE or TIMED_OUT once the wait for this job is over
         self.error = None       # a JobwatchError that ended it instead
+        self.failure = None     # the transient failure (throttling, a 5xx) still going on when it timed out
         self.elapsed = None     # when it ended, in seconds since the wait began
 
     @property
@@ -79,9 +80,14 @@ class JobWatch(object):
 class Waiter(object):
     """Polls jobs until each reaches its goal's verdict, fails, or the shared timeout passes.
 
-    Many jobs are polled by at most ``workers`` threads at once; each job keeps its own
-    schedule (the adaptive pause grows with the time the task has waited), so the pool is
-    busy only when polls are due and a long job costs no thread while it sleeps.
+    A task waiting on many jobs cannot return while any of them runs, so it asks one job known
+    to be running on the adaptive schedule (the lead) and the others only when the lead has
+    ended: it sweeps them in order, each one seen finished is done, and the first still running
+    becomes the next lead. Each job costs about one request to be seen finished, plus the one
+    schedule the lateness bound needs, instead of one schedule per job. A sweep asks one job,
+    then one more at once after each batch found finished, up to ``workers``: a batch that meets
+    running jobs asked a few of them for nothing, so the batches grow slowly. Near the
+    deadline every job not yet done is asked once more, so a timed-out result is fresh.
     ``once`` asks each job one time (a query without waiting).
     """
 
@@ -96,6 +102,7 @@ class Waiter(object):
         self._on_change = on_change
         self._start = None
         self._single = None
+        self._poll_seconds = 0.0   # how long a poll takes (moving average), to start the last sweep in time
 
     @property
     def elapsed(self):
@@ -126,6 +133,8 @@ class Waiter(object):
             self._on_change = on_change
         if self._single.error is not None:
             raise self._single.error
+        if self._single.failure is not None and self._single.status is None:
+            raise self._single.failure
         return self._single.verdict, self._single.status, self._single.payload
 
     def watch(self, poll, watches):
@@ -134,66 +143,85 @@ class Waiter(object):
         A JobwatchError from a poll ends that job's wait (``watch.error``); the others go on.
         """
         self._start = self._clock()
-        # A single query has no wait to bound: its retries are bounded by the retry policy alone.
-        deadline = None if self.once else self._start + self.timeout
-        due = [(self._start, order, watch) for order, watch in enumerate(watches)]
-        heapq.heapify(due)
+        if self.once:
+            # A single query has no wait to bound: its retries are bounded by the retry policy alone.
+            self._poll_together(poll, watches, None)
+            return
+        deadline = self._start + self.timeout
+        pending = list(watches)
+        lead, due = None, None
+        while pending and self._clock() < deadline:
+            if lead is None:
+                lead = self._sweep(poll, pending, deadline)
+                due = self._clock() + self._pause()
+                continue
+            # The last look at every job left starts early enough to end by the deadline.
+            last_look = deadline - self._poll_seconds * -(-len(pending) // self.workers)
+            if due >= last_look:
+                self._sleep(max(0.0, last_look - self._clock()))
+                self._poll_together(poll, pending, deadline)
+                break
+            self._sleep(max(0.0, due - self._clock()))
+            self._poll(poll, lead, deadline)
+            if lead.done:
+                pending.remove(lead)
+                lead = None
+            else:
+                due = self._clock() + self._pause()
+        for watch in pending:
+            if not watch.done:
+                watch.verdict = TIMED_OUT
+                watch.elapsed = self.elapsed
+
+    def _pause(self):
+        return self.next_pause(self._clock() - self._start)
+
+    def _sweep(self, poll, pending, deadline):
+        """Ask the pending jobs in order until one still runs; return it (the new lead), or None."""
+        width = 1
+        while pending and self._clock() < deadline:
+            batch = pending[:width]
+            self._poll_together(poll, batch, deadline)
+            for watch in batch:
+                if watch.done:
+                    pending.remove(watch)
+            running = [watch for watch in batch if not watch.done]
+            if running:
+                return running[0]
+            width = min(self.workers, width + 1)
+        return None
+
+    def _poll_together(self, poll, watches, deadline):
         if self.workers == 1 or len(watches) == 1:
-            self._watch_inline(poll, due, deadline)
-        else:
-            self._watch_pooled(poll, due, deadline)
-
-    def _watch_inline(self, poll, due, deadline):
-        while due:
-            when, order, watch = heapq.heappop(due)
-            now = self._clock()
-            if when > now:
-                self._sleep(when - now)
-            self._poll(poll, watch, deadline)
-            self._reschedule(due, order, watch, deadline)
-
-    def _watch_pooled(self, poll, due, deadline):
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            running = {}
-            while due or running:
-                now = self._clock()
-                while due and due[0][0] <= now and len(running) < self.workers:
-                    when, order, watch = heapq.heappop(due)
-                    running[pool.submit(self._poll, poll, watch, deadline)] = (order, watch)
-                until_next = max(0.0, due[0][0] - now) if due else None
-                if not running:
-                    self._sleep(until_next)
-                    continue
-                finished, dummy = wait(list(running), timeout=until_next, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    order, watch = running.pop(future)
-                    future.result()
-                    self._reschedule(due, order, watch, deadline)
+            for watch in watches:
+                self._poll(poll, watch, deadline)
+            return
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(watches))) as pool:
+            for future in [pool.submit(self._poll, poll, watch, deadline) for watch in watches]:
+                future.result()
 
     def _poll(self, poll, watch, deadline):
+        began = self._clock()
         try:
             status, payload = poll(watch.job_id, deadline)
         except JobwatchError as error:
-            watch.error = error
+            if error.transient and not self.once:
+                # Asked again until the deadline and still no answer: the wait timed out, not the job.
+                watch.failure = error
+                watch.verdict = TIMED_OUT
+            else:
+                watch.error = error
             watch.elapsed = self.elapsed
             return
+        self._poll_seconds = 0.8 * self._poll_seconds + 0.2 * (self._clock() - began) if self._poll_seconds else self._clock() - began
         watch.polls += 1
         watch.status, watch.payload = status, payload
+        watch.seen = self.elapsed
+        watch.failure = None
         self._record(watch, status)
         watch.verdict = REACHED if self.once else watch.goal.verdict(status)
         if watch.done:
             watch.elapsed = self.elapsed
-
-    def _reschedule(self, due, order, watch, deadline):
-        if watch.done or deadline is None:
-            return
-        now = self._clock()
-        if now >= deadline:
-            watch.verdict = TIMED_OUT
-            watch.elapsed = self.elapsed
-            return
-        # The last pause is cut short so the final poll lands on the deadline.
-        heapq.heappush(due, (now + min(self.next_pause(now - self._start), deadline - now), order, watch))
 
     def _record(self, watch, status):
         if not watch.history or watch.history[-1]['status'] != status:

@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""When the next request to a host may leave: throttling pauses, ``rate_limit`` and adaptive pacing.
+
+Real gateways limit each account's rate over windows of seconds to minutes and often do not say
+when to come back (Huawei answers 429 without ``Retry-After``). One ``Pacer`` serves every worker
+of a task, so what one worker learns slows them all:
+
+- a throttled answer pauses the host for every worker: for the server's ``Retry-After`` when it
+  names one; else until the window the cloud named in its message has room again (Huawei:
+  ``limit:200,time:5 minute``), counting our own accepted requests; else a jittered backoff
+  ``min(30, 2 ** (k - 1)) * uniform(0.5, 1)`` seconds after the k-th throttled answer in a row;
+- adaptive pacing (additive growth, multiplicative cut, as TCP does on congestion): a throttled
+  answer sets the host's rate to half the rate we were sending at (requests of the last 10 s / 10,
+  at least one request in 30 s); each accepted answer raises it by 5%, and above 20 requests a
+  second the pace is lifted;
+- ``rate_limit`` (requests per second) stays the hard cap whatever the pace.
+"""
+
+import collections
+import random
+import threading
+import time
+
+SLOWDOWN = 0.5
+SPEEDUP = 1.05
+SLOWEST_RATE = 1.0 / 30
+LIFTED_ABOVE = 20.0
+MEASURED_SECONDS = 10.0
+FIRST_BACKOFF = 1.0
+LONGEST_BACKOFF = 30.0
+# After the cloud's window has room again, a little more: the gateway's clock and ours differ.
+WINDOW_MARGIN = 0.25
+# Accepted requests remembered before the cloud names its window (Huawei windows are minutes).
+REMEMBERED = 5000
+REMEMBERED_SECONDS = 3600.0
+
+
+class _HostPace(object):
+    def __init__(self):
+        self.pause_until = 0.0
+        self.next_slot = 0.0
+        self.rate = None           # adaptive requests per second after throttling; None: not slowed
+        self.throttled_in_row = 0
+        self.policy = None         # (limit, window seconds) the cloud named when it throttled
+        self.sent = collections.deque()      # when requests left, for the rate we were sending at
+        self.accepted = collections.deque(maxlen=REMEMBERED)  # when the requests the cloud accepted left
+
+
+class Pacer(object):
+    """Per host: pauses after throttling, ``rate_limit`` slots and the adaptive pace; thread-safe."""
+
+    def __init__(self, rate_limit=None, clock=time.monotonic, rand=random.random):
+        self.rate_limit = rate_limit
+        self._clock = clock
+        self._rand = rand
+        self._lock = threading.Lock()
+        self._hosts = collections.defaultdict(_HostPace)
+
+    def reserve(self, host):
+        """Take the next turn to send to ``host``; return (seconds to wait for it, moment it starts)."""
+        with self._lock:
+            pace, now = self._hosts[host], self._clock()
+            start = max(now, pace.pause_until, self._window_opens(pace, now))
+            rate = min(rate for rate in (self.rate_limit, pace.rate, float('inf')) if rate)
+            if rate != float('inf'):
+                start = max(start, pace.next_slot)
+                pace.next_slot = start + 1.0 / rate
+            pace.sent.append(start)
+            while pace.sent and pace.sent[0] < start - MEASURED_SECONDS:
+                pace.sent.popleft()
+            return start - now, start
+
+    def accepted(self, host, sent_at):
+        """The cloud answered a request sent at ``sent_at`` without throttling it."""
+        with self._lock:
+            pace = self._hosts[host]
+            pace.throttled_in_row = 0
+            pace.accepted.append(sent_at)
+            self._forget_old(pace, sent_at)
+            if pace.rate is not None:
+                pace.rate *= SPEEDUP
+                if pace.rate > LIFTED_ABOVE:
+                    pace.rate = None
+
+    def throttled(self, host, server_pause=None, policy=None):
+        """The cloud throttled a request: pause and slow every worker; return the pause in seconds.
+
+        ``server_pause``: what the server asked for (``Retry-After``), believed as a floor;
+        ``policy``: (limit, window seconds) the cloud named in its answer, if any.
+        """
+        with self._lock:
+            pace, now = self._hosts[host], self._clock()
+            pace.throttled_in_row += 1
+            recent = sum(1 for moment in pace.sent if moment >= now - MEASURED_SECONDS)
+            measured = max(1, recent) / MEASURED_SECONDS
+            pace.rate = max(SLOWEST_RATE, min(pace.rate or measured, measured) * SLOWDOWN)
+            if policy:
+                pace.policy = policy
+            if server_pause is not None:
+                # A little jitter on top of the server's pause keeps the workers apart.
+                pause = server_pause + min(0.1 * server_pause + 0.1, 1.0) * self._rand()
+            else:
+                opens = self._window_opens(pace, now) - now
+                if opens > 0:
+                    pause = opens + self._rand()
+                else:
+                    ceiling = min(LONGEST_BACKOFF, FIRST_BACKOFF * 2 ** (pace.throttled_in_row - 1))
+                    pause = ceiling * (0.5 + 0.5 * self._rand())
+            pace.pause_until = max(pace.pause_until, now + pause)
+            return pause
+
+    def rate(self, host):
+        """The host's adaptive pace in requests per second, or None when it is not slowed."""
+        with self._lock:
+            return self._hosts[host].rate
+
+    @staticmethod
+    def _window_opens(pace, now):
+        """When the cloud's named window has room for one more of our requests (0: it has now)."""
+        if not pace.policy:
+            return 0.0
+        limit, window = pace.policy
+        inside = [moment for moment in pace.accepted if moment > now - window]
+        if len(inside) < limit:
+            return 0.0
+        return inside[-limit] + window + WINDOW_MARGIN
+
+    @staticmethod
+    def _forget_old(pace, now):
+        limit, window = pace.policy or (REMEMBERED, REMEMBERED_SECONDS)
+        while pace.accepted and (len(pace.accepted) > limit or pace.accepted[0] < now - window):
+            pace.accepted.popleft()
