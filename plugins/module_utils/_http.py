@@ -78,7 +78,7 @@ class HttpClient(object):
         self.conventions = conventions
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
-        self.pacer = Pacer(rate_limit, clock=clock)
+        self.pacer = Pacer(rate_limit, clock=clock, rand=self.retry.rand)
         self.retry_until_deadline = False
         self._sleep = sleep
         self._clock = clock
@@ -115,7 +115,7 @@ class HttpClient(object):
             if wait > 0:
                 if deadline is not None and self._clock() + wait >= deadline:
                     self._sleep(max(0.0, deadline - self._clock()))
-                    raise self._out_of_time(what, host, error)
+                    raise self._give_up(what, host, error, attempt)
                 self._sleep(wait)
             try:
                 reply = self._attempt(method, url, what, list(query), headers or {}, body, auth, accept)
@@ -132,32 +132,33 @@ class HttpClient(object):
                     error.message += ' (the server asked to come back after %.0f s)' % server_pause
                     raise error
                 attempt += 1
+                error.transient = True
+                error.throttled = failure.throttled
                 if failure.throttled:
                     with self._lock:
                         self.throttled_answers += 1
-                    # Every worker waits this out: the pause is the host's, taken at the next reserve().
-                    self.pacer.throttled(host, server_pause, self.conventions.throttle_policy(error.message))
-                    pause = 0.0
+                    # Every worker waits this out: the pause is the host's, slept at the next reserve().
+                    pause = self.pacer.throttled(host, server_pause, self.conventions.throttle_policy(error.message))
+                    sleep = 0.0
                 else:
-                    pause = self.retry.pause(attempt, server_pause)
-                error.transient = True
-                error.throttled = failure.throttled
-                if not repeatable or (attempt > self.retry.retries and not self.retry_until_deadline):
-                    if repeatable and self.retry.retries:
-                        error.message += ' (gave up after %d attempts)' % attempt
+                    pause = sleep = self.retry.pause(attempt, server_pause)
+                if not repeatable:
                     raise error
-                if not self._time_left(pause, deadline):
-                    raise self._out_of_time(what, host, error)
-                self._sleep(pause)
+                if (attempt > self.retry.retries and not self.retry_until_deadline) or not self._time_left(pause, deadline):
+                    raise self._give_up(what, host, error, attempt)
+                if sleep > 0:
+                    self._sleep(sleep)
                 continue
             self.pacer.accepted(host, sent_at)
             return reply
 
-    def _out_of_time(self, what, host, error):
-        """The wait's deadline came before an answer: the last failure, or why nothing was sent."""
+    def _give_up(self, what, host, error, attempt):
+        """The error to raise when retrying stops: the last failure, or why nothing could be sent."""
         if error is None:
-            error = JobwatchError(what, 'no request could be sent to %s before the deadline: the cloud had asked '
-                                        'us to slow down' % host, transient=True, throttled=True)
+            return JobwatchError(what, 'no request could be sent to %s before the deadline: the cloud had asked '
+                                       'us to slow down' % host, transient=True, throttled=True)
+        if self.retry.retries or self.retry_until_deadline:
+            error.message += ' (gave up after %d attempts%s)' % (attempt, ', at the deadline' if self.retry_until_deadline else '')
         return error
 
     def _time_left(self, pause, deadline):

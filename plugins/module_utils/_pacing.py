@@ -11,9 +11,10 @@ of a task, so what one worker learns slows them all:
   names one; else until the window the cloud named in its message has room again (Huawei:
   ``limit:200,time:5 minute``), counting our own accepted requests; else a jittered backoff
   ``min(30, 2 ** (k - 1)) * uniform(0.5, 1)`` seconds after the k-th throttled answer in a row;
-- adaptive pacing (additive growth, multiplicative cut, as TCP does on congestion): a throttled
-  answer sets the host's rate to half the rate we were sending at (requests of the last 10 s / 10,
-  at least one request in 30 s); each accepted answer raises it by 5%, and above 20 requests a
+- adaptive pacing (multiplicative cut, slow growth, as TCP does on congestion): the first throttled
+  answer of a stretch sets the host's rate to half the rate we were sending at (requests of the
+  last 10 s / 10, never below one request in 30 s); once the cloud accepts again, requests are
+  spaced 1 / rate apart and each accepted answer raises the rate by 5%; above 20 requests a
   second the pace is lifted;
 - ``rate_limit`` (requests per second) stays the hard cap whatever the pace.
 """
@@ -63,7 +64,9 @@ class Pacer(object):
         with self._lock:
             pace, now = self._hosts[host], self._clock()
             start = max(now, pace.pause_until, self._window_opens(pace, now))
-            rate = min(rate for rate in (self.rate_limit, pace.rate, float('inf')) if rate)
+            # While the cloud keeps throttling, its backoff decides; the pace holds once it accepts again.
+            paced = pace.rate if not pace.throttled_in_row else None
+            rate = min(rate for rate in (self.rate_limit, paced, float('inf')) if rate)
             if rate != float('inf'):
                 start = max(start, pace.next_slot)
                 pace.next_slot = start + 1.0 / rate
@@ -87,20 +90,21 @@ class Pacer(object):
     def throttled(self, host, server_pause=None, policy=None):
         """The cloud throttled a request: pause and slow every worker; return the pause in seconds.
 
-        ``server_pause``: what the server asked for (``Retry-After``), believed as a floor;
+        ``server_pause``: what the server asked for (``Retry-After``), believed;
         ``policy``: (limit, window seconds) the cloud named in its answer, if any.
         """
         with self._lock:
             pace, now = self._hosts[host], self._clock()
             pace.throttled_in_row += 1
-            recent = sum(1 for moment in pace.sent if moment >= now - MEASURED_SECONDS)
-            measured = max(1, recent) / MEASURED_SECONDS
-            pace.rate = max(SLOWEST_RATE, min(pace.rate or measured, measured) * SLOWDOWN)
+            if pace.throttled_in_row == 1:
+                # Once per stretch of throttled answers: the backoff below answers the ones that follow.
+                recent = sum(1 for moment in pace.sent if moment >= now - MEASURED_SECONDS)
+                measured = max(1, recent) / MEASURED_SECONDS
+                pace.rate = max(SLOWEST_RATE, min(pace.rate or measured, measured) * SLOWDOWN)
             if policy:
                 pace.policy = policy
             if server_pause is not None:
-                # A little jitter on top of the server's pause keeps the workers apart.
-                pause = server_pause + min(0.1 * server_pause + 0.1, 1.0) * self._rand()
+                pause = server_pause
             else:
                 opens = self._window_opens(pace, now) - now
                 if opens > 0:

@@ -23,13 +23,13 @@ class RetryPolicy(object):
         self.longest_server_pause = longest_server_pause
         self.base = base
         self.cap = cap
-        self._rand = rand
+        self.rand = rand  # the source of jitter, shared with the pacer
 
     def pause(self, attempt, server_pause=None):
         """Seconds to sleep before retry number ``attempt`` (1 for the first retry)."""
         # The exponent is bounded: inside a long wait the attempts are counted in hundreds.
         ceiling = min(self.cap, self.base * (2 ** min(attempt - 1, 30)))
-        jitter = ceiling * self._rand()
+        jitter = ceiling * self.rand()
         if server_pause is None:
             return jitter
         # A little jitter on top of the server's pause keeps throttled workers apart.

@@ -284,8 +284,11 @@ def test_a_shared_pause_is_cut_at_the_deadline(server, clock, make_client):
     server.add(json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'}, headers={'Retry-After': '60'}), OK)
     with pytest.raises(JobwatchError):
         get(client, server)
-    get(client, server, deadline=clock.now + 5.0)
+    # The pause outlasts the deadline: sleep until it, then give up without sending anything.
+    with pytest.raises(JobwatchError) as caught:
+        get(client, server, deadline=clock.now + 5.0)
     assert clock.sleeps == [pytest.approx(5.0)]
+    assert caught.value.transient and len(server.requests) == 1
 
 
 def test_a_deadline_stops_retrying_early(server, clock, make_client):
@@ -486,16 +489,15 @@ def test_rate_limit_slots_are_shared_by_concurrent_workers(server, make_client):
 
     threads = [threading.Thread(target=one) for dummy in range(8)]
     slots = []
-    original = client._take_slot
+    original = client.pacer.reserve
 
     def recording(host):
-        # Under a lock of its own, so that the slot read is the one this call took.
+        wait, start = original(host)
         with lock:
-            wait = original(host)
-            slots.append(client._next_slot[host] - 1.0 / 50.0)
-        return wait
+            slots.append(start)
+        return wait, start
 
-    client._take_slot = recording
+    client.pacer.reserve = recording
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,0 +1,197 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pacing after throttling (shared pauses, the cloud's named window, the adaptive rate), and riding
+out a long throttled stretch inside a wait, on a fake clock."""
+
+import pytest
+
+from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
+from ansible_collections.jobwatch.cloud.plugins.module_utils._pacing import (
+    LONGEST_BACKOFF, SLOWEST_RATE, WINDOW_MARGIN, Pacer)
+from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
+    FakeClock, ScriptedServer, json_answer)
+
+HOST = 'ecs.example'
+THROTTLED = json_answer(429, {'error_code': 'APIG.0308', 'request_id': 'r-429',
+                              'error_msg': 'The throttling threshold has been reached: policy user over ratelimit,limit:5,time:1 minute'})
+THROTTLED_SILENT = json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'})
+OK = json_answer(200, {'status': 'SUCCESS'})
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def server():
+    with ScriptedServer() as running:
+        yield running
+
+
+@pytest.mark.parametrize('message, policy', [
+    ('The throttling threshold has been reached: policy user over ratelimit,limit:200,time:5 minute', (200, 300.0)),
+    ('policy api over ratelimit,limit:100,time:1 minute', (100, 60.0)),
+    ('policy user over ratelimit,limit:20,time:10 second', (20, 10.0)),
+    ('limit:1000, time:1 hour', (1000, 3600.0)),
+    ('throttled', None),
+    ('limit:0,time:1 minute', None),
+    (None, None),
+])
+def test_a_huawei_throttling_message_names_the_quota(message, policy):
+    assert HuaweiConventions.throttle_policy(message) == policy
+
+
+def test_without_retry_after_a_throttled_host_backs_off_for_every_worker(clock):
+    pacer = Pacer(clock=clock, rand=lambda: 1.0)
+    pauses = [pacer.throttled(HOST) for dummy in range(7)]
+    # min(30, 2 ** (k - 1)) * uniform(0.5, 1), at its top here: 1, 2, 4, 8, 16, 30, 30.
+    assert pauses == [1.0, 2.0, 4.0, 8.0, 16.0, LONGEST_BACKOFF, LONGEST_BACKOFF]
+    # Any worker's next turn at that host waits the pause out; another host does not.
+    assert pacer.reserve(HOST)[0] == pytest.approx(LONGEST_BACKOFF)
+    assert pacer.reserve('other.example')[0] == 0.0
+
+
+def test_the_backoff_never_drops_below_half_and_restarts_after_an_accepted_answer(clock):
+    pacer = Pacer(clock=clock, rand=lambda: 0.0)
+    assert [pacer.throttled(HOST) for dummy in range(3)] == [0.5, 1.0, 2.0]
+    pacer.accepted(HOST, clock())
+    assert pacer.throttled(HOST) == 0.5
+
+
+def test_a_server_pause_is_believed(clock):
+    pacer = Pacer(clock=clock, rand=lambda: 1.0)
+    assert pacer.throttled(HOST, server_pause=7.0) == 7.0
+    assert pacer.reserve(HOST)[0] == pytest.approx(7.0)
+
+
+def test_the_named_window_is_waited_out_from_our_own_accepted_requests(clock):
+    pacer = Pacer(clock=clock, rand=lambda: 0.0)
+    for dummy in range(5):
+        wait, sent_at = pacer.reserve(HOST)
+        assert wait == 0.0
+        pacer.accepted(HOST, sent_at)
+        clock.advance(2.0)
+    # 5 accepted at 0, 2, 4, 6, 8 s; at 10 s the cloud says "limit:5,time:1 minute".
+    pause = pacer.throttled(HOST, policy=(5, 60.0))
+    assert pause == pytest.approx(60.0 + WINDOW_MARGIN - 10.0)
+    # Once known, the window also holds back requests before they are sent (no throttled answer
+    # needed): the request accepted at 2 s leaves the window at 62 s.
+    clock.advance(pause)
+    wait, sent_at = pacer.reserve(HOST)
+    assert wait == 0.0
+    pacer.accepted(HOST, sent_at)
+    assert pacer.rate(HOST) is not None
+    pacer.rate_limit = None
+    assert pacer._window_opens(pacer._hosts[HOST], clock()) - clock() == pytest.approx(2.0)
+
+
+def test_a_window_our_requests_do_not_fill_falls_back_to_the_backoff(clock):
+    # Others share the account's quota: our two requests do not explain a limit of 5.
+    pacer = Pacer(clock=clock, rand=lambda: 1.0)
+    for dummy in range(2):
+        pacer.accepted(HOST, pacer.reserve(HOST)[1])
+    assert pacer.throttled(HOST, policy=(5, 60.0)) == 1.0
+
+
+def test_the_pace_halves_on_throttling_and_grows_back_slowly(clock):
+    pacer = Pacer(clock=clock, rand=lambda: 0.0)
+    # 40 requests in the last 10 s: 4 per second.
+    for dummy in range(40):
+        pacer.reserve(HOST)
+        clock.advance(0.25)
+    pacer.throttled(HOST)
+    assert pacer.rate(HOST) == pytest.approx(2.0)
+    # More throttled answers in the same stretch are the backoff's business: the pace is cut once.
+    pacer.throttled(HOST)
+    assert pacer.rate(HOST) == pytest.approx(2.0)
+    clock.advance(5.0)
+    pacer.accepted(HOST, clock())
+    # Accepted again: requests leave 1 / rate apart, and each accepted answer adds 5%.
+    first = pacer.reserve(HOST)[1]
+    assert pacer.reserve(HOST)[1] - first == pytest.approx(1 / (2.0 * 1.05))
+    for dummy in range(13):
+        pacer.accepted(HOST, clock())
+    assert pacer.rate(HOST) == pytest.approx(2.0 * 1.05 ** 14)
+    for dummy in range(50):
+        pacer.accepted(HOST, clock())
+    assert pacer.rate(HOST) is None
+
+
+def test_the_pace_never_drops_below_one_request_in_30_s(clock):
+    pacer = Pacer(clock=clock, rand=lambda: 0.0)
+    for dummy in range(20):
+        pacer.throttled(HOST)
+        pacer.accepted(HOST, clock())
+    assert pacer.rate(HOST) == pytest.approx(SLOWEST_RATE * 1.05)
+
+
+def test_rate_limit_stays_the_hard_cap(clock):
+    pacer = Pacer(rate_limit=0.5, clock=clock, rand=lambda: 0.0)
+    starts = [pacer.reserve(HOST)[1] for dummy in range(3)]
+    assert [later - earlier for earlier, later in zip(starts, starts[1:])] == [2.0, 2.0]
+    # A pace faster than the cap does not lift it.
+    for dummy in range(40):
+        pacer.accepted(HOST, clock())
+    assert pacer.reserve(HOST)[1] - starts[-1] == pytest.approx(2.0)
+
+
+def client_for(clock, until_deadline):
+    client = HttpClient(HuaweiConventions(), timeout=5.0, sleep=clock.sleep, clock=clock,
+                        retry=RetryPolicy(retries=5, rand=lambda: 1.0))
+    client.retry_until_deadline = until_deadline
+    return client
+
+
+def get(client, server, deadline=None):
+    return client.request('GET', '%s/v1/p/jobs/j1' % server.url, 'query ECS job j1', deadline=deadline)
+
+
+def test_inside_a_wait_a_long_throttled_stretch_is_ridden_out(server, clock):
+    # Eight throttled answers without Retry-After: more than the six attempts a single query gets.
+    for dummy in range(8):
+        server.add(THROTTLED_SILENT)
+    server.add(OK)
+    client = client_for(clock, until_deadline=True)
+    reply = get(client, server, deadline=clock.now + 300)
+    assert reply.data == {'status': 'SUCCESS'}
+    assert client.throttled_answers == 8 and len(server.requests) == 9
+    # The host's backoff doubled up to its cap: 1 + 2 + 4 + 8 + 16 + 30 + 30 + 30 s.
+    assert sum(clock.sleeps) == pytest.approx(121.0)
+
+
+def test_a_single_query_keeps_its_attempt_bound(server, clock):
+    for dummy in range(8):
+        server.add(THROTTLED_SILENT)
+    client = client_for(clock, until_deadline=False)
+    with pytest.raises(JobwatchError) as caught:
+        get(client, server)
+    assert len(server.requests) == 6 and 'gave up after 6 attempts' in str(caught.value)
+    assert caught.value.transient and caught.value.throttled
+
+
+def test_inside_a_wait_throttling_ends_only_at_the_deadline(server, clock):
+    server.set_default(THROTTLED_SILENT)
+    client = client_for(clock, until_deadline=True)
+    with pytest.raises(JobwatchError) as caught:
+        get(client, server, deadline=clock.now + 100)
+    assert caught.value.transient and caught.value.throttled and caught.value.status == 429
+    assert 'at the deadline' in str(caught.value)
+    # 1 + 2 + 4 + 8 + 16 + 30 + 30 = 91 s slept; the next 30 s would pass the deadline: not slept.
+    assert sum(clock.sleeps) == pytest.approx(91.0) and len(server.requests) == 8
+
+
+def test_a_named_window_spares_throttled_requests(server, clock):
+    server.add(OK, OK, OK, OK, OK, THROTTLED, OK)
+    client = client_for(clock, until_deadline=True)
+    for dummy in range(5):
+        get(client, server, deadline=clock.now + 300)
+        clock.advance(1.0)
+    reply = get(client, server, deadline=clock.now + 300)
+    assert reply.data == {'status': 'SUCCESS'} and client.throttled_answers == 1
+    # The first of the five accepted requests left at 0 s: the window had room at 60 s (+ margin, jitter).
+    assert clock.now - 1000.0 == pytest.approx(60.0 + WINDOW_MARGIN + 1.0)
