@@ -55,8 +55,8 @@ class Progress(object):
         self._out = out
         self._clock = clock
         self._lock = threading.Lock()
-        self._states = {}
-        self._ended = set()
+        self._watches = {}
+        self._ended = {}
         self._last_summary = None
 
     def __call__(self, watch, entry):
@@ -72,19 +72,28 @@ class Progress(object):
         return '%s: %s | job %s %s after %s' % (self.host, self.name, watch.job_id, moved, duration(entry['elapsed']))
 
     def _summarize(self, watch, entry):
-        self._states[watch.job_id] = watch.goal.api.lookup(entry['status'])[0]
+        # A many-job wait asks one running job at a time: the others' statuses may be old, so the
+        # summary says which counts are final and how old the rest are.
+        self._watches[watch.job_id] = watch
         if watch.goal.verdict(entry['status']):
-            self._ended.add(watch.job_id)
+            self._ended[watch.job_id] = watch.goal.api.lookup(entry['status'])[0]
         now = self._clock()
         last = len(self._ended) == self.total
         if self._last_summary is not None and now - self._last_summary < SUMMARY_EVERY and not last:
             return
         self._last_summary = now
         counts = {}
-        for state in self._states.values():
+        for state in self._ended.values():
             counts[state] = counts.get(state, 0) + 1
-        seen = ', '.join('%d %s' % (number, state) for state, number in sorted(counts.items()))
-        self._out('%s: %s | %d jobs: %s after %s' % (self.host, self.name, self.total, seen, duration(entry['elapsed'])))
+        parts = [', '.join('%d %s' % (number, state) for state, number in sorted(counts.items()))] if counts else []
+        open_jobs = [seen for job_id, seen in self._watches.items() if job_id not in self._ended]
+        if open_jobs:
+            oldest = entry['elapsed'] - min(seen.seen if seen.seen is not None else entry['elapsed'] for seen in open_jobs)
+            parts.append('%d running when last asked (%s ago at most)' % (len(open_jobs), duration(max(0.0, oldest))))
+        unasked = self.total - len(self._ended) - len(open_jobs)
+        if unasked:
+            parts.append('%d not asked yet' % unasked)
+        self._out('%s: %s | %d jobs after %s: %s' % (self.host, self.name, self.total, duration(entry['elapsed']), '; '.join(parts)))
 
 
 class JobAction(ActionBase):

@@ -23,6 +23,7 @@ def test_duration_reads_like_a_person_says_it(seconds, text):
 def seen(watch, status, elapsed):
     entry = dict(status=status, elapsed=elapsed)
     watch.history.append(entry)
+    watch.seen = elapsed
     return entry
 
 
@@ -41,21 +42,26 @@ def test_many_jobs_get_a_summary_at_most_every_ten_seconds_and_a_last_one():
     clock = FakeClock()
     progress = Progress('ecs_job_info', 'localhost', 12, out=lines.append, clock=clock)
     watches = [JobWatch('job-%d' % number, WaitGoal(EcsJobApi())) for number in range(12)]
-    for watch in watches:
+    progress(watches[0], seen(watches[0], 'RUNNING', 0.1))
+    assert lines == ['localhost: ecs_job_info | 12 jobs after 0.1s: 1 running when last asked (0.0s ago at most); 11 not asked yet']
+    for watch in watches[1:]:
         progress(watch, seen(watch, 'RUNNING', 0.1))
-    assert len(lines) == 1 and lines[0].startswith('localhost: ecs_job_info | 12 jobs: 1 running after')
     clock.advance(3)
     progress(watches[0], seen(watches[0], 'SUCCESS', 3))
     clock.advance(4)
     progress(watches[1], seen(watches[1], 'FAIL', 7))
     assert len(lines) == 1
     clock.advance(7)
+    # job-3 was asked again at 12 s (still running, so no change to report); job-4..11 last at 0.1 s.
+    watches[3].seen = 12
     progress(watches[2], seen(watches[2], 'SUCCESS', 14))
-    assert len(lines) == 2 and lines[-1] == 'localhost: ecs_job_info | 12 jobs: 1 failed, 9 running, 2 succeeded after 14.0s'
+    assert len(lines) == 2
+    assert lines[-1] == ('localhost: ecs_job_info | 12 jobs after 14.0s: 1 failed, 2 succeeded; '
+                         '9 running when last asked (13.9s ago at most)')
     # The change that ends the last job is always shown, however soon after the one before.
     for watch in watches[3:]:
         progress(watch, seen(watch, 'SUCCESS', 15))
-    assert len(lines) == 3 and lines[-1] == 'localhost: ecs_job_info | 12 jobs: 1 failed, 11 succeeded after 15.0s'
+    assert len(lines) == 3 and lines[-1] == 'localhost: ecs_job_info | 12 jobs after 15.0s: 1 failed, 11 succeeded'
 
 
 def action(transport, args, task_vars=None, async_val=0):
