@@ -155,8 +155,8 @@ class Waiter(object):
                 lead = self._sweep(poll, pending, deadline)
                 due = self._clock() + self._pause()
                 continue
-            # The last look at every job left starts early enough to end by the deadline.
-            last_look = deadline - self._poll_seconds * -(-len(pending) // self.workers)
+            # The last look at every job left: its last round of polls starts at the deadline.
+            last_look = deadline - self._poll_seconds * (-(-len(pending) // self.workers) - 1)
             if due >= last_look:
                 self._sleep(max(0.0, last_look - self._clock()))
                 self._poll_together(poll, pending, deadline)
