@@ -112,11 +112,14 @@ class HttpClient(object):
         error = None
         while True:
             wait, sent_at = self.pacer.reserve(host)
-            if wait > 0:
+            # Twice: another worker may have been throttled while this one waited for its turn.
+            while wait > 0:
                 if deadline is not None and self._clock() + wait >= deadline:
                     self._sleep(max(0.0, deadline - self._clock()))
                     raise self._give_up(what, host, error, attempt)
                 self._sleep(wait)
+                wait = self.pacer.paused_for(host)
+                sent_at = max(sent_at, self._clock())
             try:
                 reply = self._attempt(method, url, what, list(query), headers or {}, body, auth, accept)
             except _Transient as failure:

@@ -12,8 +12,9 @@ of a task, so what one worker learns slows them all:
   ``limit:200,time:5 minute``), counting our own accepted requests; else a jittered backoff
   ``min(30, 2 ** (k - 1)) * uniform(0.5, 1)`` seconds after the k-th throttled answer in a row;
 - adaptive pacing (multiplicative cut, slow growth, as TCP does on congestion): the first throttled
-  answer of a stretch sets the host's rate to half the rate we were sending at (requests of the
-  last 10 s / 10, never below one request in 30 s); once the cloud accepts again, requests are
+  answer of a stretch sets the host's rate to half the rate we were sending at (the requests of the
+  last 10 s over the time they took, at least 1 s; never below one request in 30 s); once the
+  cloud accepts again, requests are
   spaced 1 / rate apart and each accepted answer raises the rate by 5%; above 20 requests a
   second the pace is lifted;
 - ``rate_limit`` (requests per second) stays the hard cap whatever the pace.
@@ -75,6 +76,11 @@ class Pacer(object):
                 pace.sent.popleft()
             return start - now, start
 
+    def paused_for(self, host):
+        """Seconds ``host`` stays paused after throttling: a turn taken before the pause began waits too."""
+        with self._lock:
+            return max(0.0, self._hosts[host].pause_until - self._clock())
+
     def accepted(self, host, sent_at):
         """The cloud answered a request sent at ``sent_at`` without throttling it."""
         with self._lock:
@@ -98,8 +104,8 @@ class Pacer(object):
             pace.throttled_in_row += 1
             if pace.throttled_in_row == 1:
                 # Once per stretch of throttled answers: the backoff below answers the ones that follow.
-                recent = sum(1 for moment in pace.sent if moment >= now - MEASURED_SECONDS)
-                measured = max(1, recent) / MEASURED_SECONDS
+                recent = [moment for moment in pace.sent if now - MEASURED_SECONDS <= moment <= now]
+                measured = max(1, len(recent)) / max(1.0, now - min(recent)) if recent else 1.0 / MEASURED_SECONDS
                 pace.rate = max(SLOWEST_RATE, min(pace.rate or measured, measured) * SLOWDOWN)
             if policy:
                 pace.policy = policy

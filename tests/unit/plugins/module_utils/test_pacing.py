@@ -195,3 +195,24 @@ def test_a_named_window_spares_throttled_requests(server, clock):
     assert reply.data == {'status': 'SUCCESS'} and client.throttled_answers == 1
     # The first of the five accepted requests left at 0 s: the window had room at 60 s (+ margin, jitter).
     assert clock.now - 1000.0 == pytest.approx(60.0 + WINDOW_MARGIN + 1.0)
+
+
+def test_a_worker_waiting_for_its_turn_also_waits_out_a_pause_that_began_meanwhile(server, clock):
+    client = HttpClient(HuaweiConventions(), timeout=5.0, clock=clock, rate_limit=5.0,
+                        retry=RetryPolicy(retries=5, rand=lambda: 1.0))
+    server.add(OK, OK)
+    get(client, server)
+    sleeps = []
+
+    def sleep(seconds):
+        # Another worker is throttled while this one sleeps until its slot.
+        if not sleeps:
+            client.pacer.throttled('127.0.0.1:%d' % server.port)
+        sleeps.append(seconds)
+        clock.sleep(seconds)
+
+    client._sleep = sleep
+    get(client, server)
+    # Its slot (0.2 s after the first request), then what is left of the 1-s pause.
+    assert sleeps == [pytest.approx(0.2), pytest.approx(0.8)]
+    assert len(server.requests) == 2
