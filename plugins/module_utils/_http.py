@@ -110,13 +110,19 @@ class HttpClient(object):
         refreshed = False
         attempt = 0
         error = None
+        last_try = False
         while True:
             wait, sent_at = self.pacer.reserve(host)
             # Twice: another worker may have been throttled while this one waited for its turn.
             while wait > 0:
                 if deadline is not None and self._clock() + wait >= deadline:
                     self._sleep(max(0.0, deadline - self._clock()))
-                    raise self._give_up(what, host, error, attempt)
+                    if last_try or not self.retry_until_deadline:
+                        raise self._give_up(what, host, error, attempt)
+                    # Our own backoff would pass the deadline: one last try at it, as a wait polls.
+                    last_try = True
+                    sent_at = self._clock()
+                    break
                 self._sleep(wait)
                 wait = self.pacer.paused_for(host)
                 sent_at = max(sent_at, self._clock())
@@ -147,8 +153,16 @@ class HttpClient(object):
                     pause = sleep = self.retry.pause(attempt, server_pause)
                 if not repeatable:
                     raise error
-                if (attempt > self.retry.retries and not self.retry_until_deadline) or not self._time_left(pause, deadline):
+                if last_try or (attempt > self.retry.retries and not self.retry_until_deadline):
                     raise self._give_up(what, host, error, attempt)
+                if not self._time_left(pause, deadline):
+                    if server_pause is not None or not self.retry_until_deadline:
+                        # The server's own word, or a single query: no point in waiting for the deadline.
+                        raise self._give_up(what, host, error, attempt)
+                    if not failure.throttled:
+                        # The last try lands on the deadline (a throttled host's pause is cut in reserve()).
+                        sleep = max(0.0, deadline - self._clock())
+                        last_try = True
                 if sleep > 0:
                     self._sleep(sleep)
                 continue

@@ -108,8 +108,9 @@ class JobTask(object):
             result.update(job_result(self.api, *watch.payload))
         if waiting:
             result['history'] = watch.history
-        if watch.error is not None:
-            result.update(watch.error.as_result())
+        problem = watch.error if watch.error is not None else watch.failure
+        if problem is not None:
+            result.update(problem.as_result())
         return result
 
     def _finish_one(self, watch, waiting):

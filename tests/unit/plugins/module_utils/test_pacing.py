@@ -164,6 +164,25 @@ def test_inside_a_wait_a_long_throttled_stretch_is_ridden_out(server, clock):
     assert sum(clock.sleeps) == pytest.approx(121.0)
 
 
+def test_inside_a_wait_the_last_backoff_of_a_failing_host_is_cut_to_try_once_more_at_the_deadline(server, clock):
+    server.set_default(json_answer(503, {'error_code': 'SYS.0503', 'error_msg': 'busy'}))
+    client = client_for(clock, until_deadline=True)
+    client.retry = RetryPolicy(retries=5, base=1.0, cap=20.0, rand=lambda: 1.0)
+    with pytest.raises(JobwatchError) as caught:
+        get(client, server, deadline=clock.now + 10)
+    # 1 + 2 + 4 s, then 8 s would pass the deadline: 3 s, a last try at 10 s.
+    assert clock.sleeps == [1.0, 2.0, 4.0, pytest.approx(3.0)]
+    assert len(server.requests) == 5 and caught.value.transient and not caught.value.throttled
+
+
+def test_a_server_pause_beyond_the_deadline_ends_the_wait_at_once(server, clock):
+    server.add(json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'}, headers={'Retry-After': '120'}), OK)
+    client = client_for(clock, until_deadline=True)
+    with pytest.raises(JobwatchError):
+        get(client, server, deadline=clock.now + 30)
+    assert clock.sleeps == [] and len(server.requests) == 1
+
+
 def test_a_single_query_keeps_its_attempt_bound(server, clock):
     for dummy in range(8):
         server.add(THROTTLED_SILENT)
@@ -181,8 +200,10 @@ def test_inside_a_wait_throttling_ends_only_at_the_deadline(server, clock):
         get(client, server, deadline=clock.now + 100)
     assert caught.value.transient and caught.value.throttled and caught.value.status == 429
     assert 'at the deadline' in str(caught.value)
-    # 1 + 2 + 4 + 8 + 16 + 30 + 30 = 91 s slept; the next 30 s would pass the deadline: not slept.
-    assert sum(clock.sleeps) == pytest.approx(91.0) and len(server.requests) == 8
+    # 1 + 2 + 4 + 8 + 16 + 30 + 30 = 91 s slept; the next 30 s would pass the deadline: cut to
+    # land on it, for a last try there.
+    assert clock.sleeps[-1] == pytest.approx(9.0)
+    assert sum(clock.sleeps) == pytest.approx(100.0) and len(server.requests) == 9
 
 
 def test_a_named_window_spares_throttled_requests(server, clock):
