@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 
-from . import creations, iam, tls
+from . import creations, iam, quotas, tls
 from .server import Emulator
 
 URL_VARIABLE = "JOBWATCH_EMULATOR_URL"
@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free one (default)")
-    parser.add_argument("--jobs", metavar="FILE", help='JSON jobs document: {"jobs": [...], "credentials": {...}}')
+    parser.add_argument("--jobs", metavar="FILE", help='JSON jobs document: {"jobs": [...], "credentials": {...}, "quotas": [...]}')
     parser.add_argument("--token-ttl", type=float, default=iam.DEFAULT_TOKEN_TTL, metavar="SECONDS",
                         help="lifetime of IAM tokens (default: %(default)s)")
     parser.add_argument("--clock-skew", type=float, default=0.0, metavar="SECONDS",
@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="how long a job started by a creation call (ECS create servers, CFW create firewall, DataArts "
                              "start/stop, DataWorks ImportWorkflowDefinition) takes to reach its final status; a jobs "
                              "file's \"created_jobs\" may give each kind its own timeline (default: %(default)s)")
+    parser.add_argument("--quota", action="append", default=[], type=_quota, metavar="LIMIT/WINDOW[:SCOPE]",
+                        help="a per-credential request quota: at most LIMIT requests per WINDOW seconds (sliding) for each "
+                             "AK, IAM user or AccessKey, then throttling answers; SCOPE a service (ecs, dataarts, cfw, dataworks, "
+                             "iam) or an API (ecs.show_job), default every API; repeatable, added to the jobs file's \"quotas\"")
     parser.add_argument("--port-file", metavar="FILE", help="write the port number to FILE once listening")
     parser.add_argument("--tls", action="store_true",
                         help="serve HTTPS with a certificate for 127.0.0.1 and localhost from a throwaway CA (needs trustme); "
@@ -54,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
                              "mismatch even with the CA" % tls.MISMATCHED_HOSTNAMES[0])
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
+
+
+def _quota(text: str):
+    try:
+        return quotas.parse_option(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _split_command(argv):
@@ -143,7 +154,8 @@ def main(argv=None) -> int:
 def _serve(args, document, command, ssl_context, ca_path) -> int:
     try:
         emulator = Emulator(jobs=document, token_ttl=args.token_ttl, host=args.host, port=args.port, verbose=args.verbose,
-                            clock_skew=args.clock_skew, ssl_context=ssl_context, created_job_seconds=args.created_job_seconds)
+                            clock_skew=args.clock_skew, ssl_context=ssl_context, created_job_seconds=args.created_job_seconds,
+                            quotas=args.quota)
     except (ValueError, TypeError, OSError) as exc:
         sys.stderr.write("jobwatch emulator: %s\n" % exc)
         return 2

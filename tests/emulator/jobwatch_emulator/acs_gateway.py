@@ -129,6 +129,11 @@ class AcsContext:
     access_key: str
     sts: bool  # temporary STS credentials
 
+    @property
+    def credential(self) -> str:
+        """Whom the gateway counts this request against (request quotas): the AccessKey id."""
+        return "acs:" + self.access_key
+
 
 def authenticate(request: Request, identity: Identity, nonces: NonceStore, now: Optional[float] = None,
                  sts_expired: bool = False, skew: float = 0.0) -> AcsContext:

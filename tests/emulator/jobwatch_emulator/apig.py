@@ -54,6 +54,12 @@ class AuthContext:
     method: str  # "aksk" or "token"
     identity: Identity
     project_id: Optional[str] = None  # X-Project-Id or the token's scope; None: any project of the account
+    access_key: Optional[str] = None  # the AK that signed (method "aksk"); request quotas count per AK
+
+    @property
+    def credential(self) -> str:
+        """Whom the gateway counts this request against: the AK that signed it, else the token's IAM user."""
+        return "ak:" + self.access_key if self.access_key else "user:" + self.identity.user_name
 
     def allows_project(self, project_id: str) -> bool:
         """May this caller act in the project a URL names? Services answer their own error if not."""
@@ -133,7 +139,7 @@ def _verify_signature(request: Request, authorization: str, identity: Identity, 
     expected = sdk_hmac.signature(secret_key, sdk_hmac.string_to_sign(sdk_date, canonical))
     if not hmac.compare_digest(expected, fields["Signature"]):
         raise GatewayError("verify aksk signature fail")
-    return AuthContext(method="aksk", identity=identity, project_id=request.header("X-Project-Id"))
+    return AuthContext(method="aksk", identity=identity, project_id=request.header("X-Project-Id"), access_key=access_key)
 
 
 def _check_date(sdk_date: str, now: float) -> None:

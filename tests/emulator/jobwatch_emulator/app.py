@@ -1,6 +1,6 @@
 # Copyright (c) jobwatch.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One request from route to answer: route, authenticate, count, inject faults, answer.
+"""One request from route to answer: route, authenticate, quota, inject faults, answer (and count it).
 
 Kept free of sockets so it can be driven directly (``EmulatorApp().handle(request)``).
 """
@@ -8,7 +8,7 @@ Kept free of sockets so it can be driven directly (``EmulatorApp().handle(reques
 import time
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence
 
-from . import acs_gateway, apig, control, creations, faults, iam
+from . import acs_gateway, apig, control, creations, faults, iam, quotas
 from .identity import Identity
 from .jobs import JobStore
 from .messages import Request, Response
@@ -26,18 +26,21 @@ AUTHENTICATORS: Dict[str, Callable[["EmulatorApp", Request], Any]] = {
 
 
 def load_document(document: Any):
-    """A jobs file's content to (job specs, credential overrides); ValueError when malformed."""
+    """A jobs file's content to (job specs, credential overrides, quota specs); ValueError when malformed."""
     if isinstance(document, list):
-        return document, {}
+        return document, {}, []
     if not isinstance(document, Mapping):
-        raise ValueError('a jobs document is {"jobs": [...], "credentials": {...}, "created_jobs": {...}}')
-    unknown = sorted(set(document) - {"jobs", "credentials", "created_jobs"})
+        raise ValueError('a jobs document is {"jobs": [...], "credentials": {...}, "created_jobs": {...}, "quotas": [...]}')
+    unknown = sorted(set(document) - {"jobs", "credentials", "created_jobs", "quotas"})
     if unknown:
         raise ValueError("unknown top-level field(s) in jobs document: %s" % ", ".join(unknown))
     specs = document.get("jobs") or []
     if not isinstance(specs, list):
         raise ValueError('"jobs" must be a list')
-    return specs, document.get("credentials") or {}
+    quota_specs = document.get("quotas") or []
+    if not isinstance(quota_specs, list):
+        raise ValueError('"quotas" must be a list of quota specs, e.g. [{"limit": 100, "window": 60}]')
+    return specs, document.get("credentials") or {}, quota_specs
 
 
 class EmulatorApp:
@@ -45,7 +48,8 @@ class EmulatorApp:
 
     def __init__(self, jobs: Sequence[Mapping[str, Any]] = (), credentials: Optional[Mapping[str, Any]] = None,
                  token_ttl: float = iam.DEFAULT_TOKEN_TTL, now: Callable[[], float] = time.time, clock_skew: float = 0.0,
-                 created_jobs: Optional[Mapping[str, Any]] = None, created_job_seconds: float = creations.DEFAULT_SECONDS):
+                 created_jobs: Optional[Mapping[str, Any]] = None, created_job_seconds: float = creations.DEFAULT_SECONDS,
+                 quota_specs: Sequence[Mapping[str, Any]] = ()):
         self.identity = Identity.with_overrides(credentials)
         # Timelines of the jobs that creation calls start (ECS create servers, CFW create firewall, ...).
         self.creations = creations.Creations(created_jobs, created_job_seconds)
@@ -61,6 +65,8 @@ class EmulatorApp:
         self.requests = RequestLog()
         service_routes = [route for module in SERVICES.values() for route in module.ROUTES]
         self.router = Router(control.ROUTES + iam.ROUTES + service_routes)
+        # Per-credential request quotas (quotas.py); checked after authentication, before faults.
+        self.quotas = quotas.QuotaBook(self.router.routes, quota_specs)
 
     def reset(self) -> None:
         self.jobs.reset()
@@ -69,6 +75,7 @@ class EmulatorApp:
         self.sts_expired = False
         self.clock_skew = self.initial_clock_skew
         self.global_faults.clear()
+        self.quotas.reset()
         self.requests.clear()
 
     def handle(self, request: Request) -> Response:
@@ -83,17 +90,22 @@ class EmulatorApp:
             return response
 
         job_id = route.job_id(params, request)
-        fault_kind = None
+        fault_kind = quota = None
         try:
             auth = AUTHENTICATORS[route.auth](self, request)
         except (apig.GatewayError, acs_gateway.AcsError) as exc:
-            response = exc.response(request)
+            response = exc.response(request)  # refused requests are neither counted by quotas nor throttled
         else:
-            response, fault_kind = self._answer(route, request, params, auth, job_id)
+            # A throttled request stops here: no job clock started, no fault used up.
+            throttled = self.quotas.admit(route, auth, self.now())
+            if throttled is not None:
+                response, quota = throttled.response(request, route.dialect), throttled.quota.description
+            else:
+                response, fault_kind = self._answer(route, request, params, auth, job_id)
         if route.cloud_api:
             status = response.disconnect or str(response.status)
             self.requests.record(request.method, request.raw_path, route.name, job_id, status, fault_kind, request.request_id,
-                                 arrived, wall_time)
+                                 arrived, wall_time, throttled=quota is not None or fault_kind == "throttle", quota=quota)
         return response
 
     def _answer(self, route: Route, request: Request, params: Dict[str, str], auth: Any, job_id: Optional[str]):

@@ -12,7 +12,9 @@
 - ``POST /_emulator/sts/expire``      expire the Alibaba STS credentials (until reset)
 - ``GET  /_emulator/clock-skew``      ``{"seconds": N}``: how far the gateways' clock is off for date checks
 - ``POST /_emulator/clock-skew``      set it: ``{"seconds": N}`` (positive: ahead; back to the start value on reset)
-- ``POST /_emulator/reset``           jobs back to the loaded ones; counts, tokens, nonces, faults, skew reset
+- ``GET  /_emulator/quotas``          the request quotas, each with its accepted requests per credential in its window now
+- ``POST /_emulator/quotas``          replace them: ``{"quotas": [...]}`` (quotas.py); the new ones count from now
+- ``POST /_emulator/reset``           jobs back to the loaded ones; counts, tokens, nonces, faults, skew, quotas reset
 """
 
 import math
@@ -100,6 +102,19 @@ def clock_skew(app, request, params, auth):  # pylint: disable=unused-argument
     return json_response(200, {"seconds": app.clock_skew})
 
 
+def quotas(app, request, params, auth):  # pylint: disable=unused-argument
+    if request.method == "POST":
+        document, error = _document(request)
+        if error:
+            return error
+        specs = document.get("quotas") if isinstance(document, dict) else document
+        try:
+            app.quotas.replace(specs)
+        except (ValueError, TypeError) as exc:
+            return _bad_request('expected {"quotas": [...]}: %s' % exc)
+    return json_response(200, app.quotas.snapshot(app.now()))
+
+
 def reset(app, request, params, auth):  # pylint: disable=unused-argument
     app.reset()
     return json_response(200, {"status": "reset"})
@@ -115,5 +130,7 @@ ROUTES = [
     Route("control.expire_sts", "POST", "/_emulator/sts/expire", expire_sts, auth="none", cloud_api=False),
     Route("control.get_clock_skew", "GET", "/_emulator/clock-skew", clock_skew, auth="none", cloud_api=False),
     Route("control.set_clock_skew", "POST", "/_emulator/clock-skew", clock_skew, auth="none", cloud_api=False),
+    Route("control.get_quotas", "GET", "/_emulator/quotas", quotas, auth="none", cloud_api=False),
+    Route("control.set_quotas", "POST", "/_emulator/quotas", quotas, auth="none", cloud_api=False),
     Route("control.reset", "POST", "/_emulator/reset", reset, auth="none", cloud_api=False),
 ]

@@ -11,8 +11,10 @@ order. Each fault first lets ``after`` requests through normally, then spoils th
 Kinds and their options:
 
 - ``http_5xx``: ``status`` (503), ``error_code``/``error_msg`` (APIG-style body)
-- ``throttle``: HTTP 429, ``Retry-After: retry_after`` (1; null leaves the header out), APIG.0308;
-  Alibaba: HTTP ``status`` (400, also 429 or 403), ``Throttling.User``, ``x-acs-retry-after`` in ms
+- ``throttle``: HTTP 429, APIG.0308, and by default no ``Retry-After``: real APIG throttling
+  answers carry none, so a client must pick its own pause. ``retry_after: N`` (seconds) adds
+  ``Retry-After: N``. Alibaba: HTTP ``status`` (400, also 429 or 403), ``Throttling.User``, and
+  ``x-acs-retry-after`` (in ms) only with ``retry_after`` (real answers often lack it)
 - ``html_502``: an nginx "502 Bad Gateway" HTML page
 - ``bad_json``: the normal answer's body cut in half (``variant: truncated``) or not JSON (``malformed``)
 - ``slow``: the normal answer after ``delay`` seconds (5)
@@ -32,8 +34,9 @@ Kinds and their options:
 Error bodies follow the route's dialect: Huawei APIG's ``{"error_code", "error_msg",
 "request_id"}``, or for Alibaba routes (DataWorks) the POP body ``{"RequestId", "HostId", "Code",
 "Message", "Recommend"}`` with ``InternalError``/``ServiceUnavailable`` for 5xx and
-``Throttling.User`` (HTTP 400 by default, as Alibaba's common error table lists it) with
-``x-acs-retry-after`` in **milliseconds** (``retry_after`` is always given in seconds).
+``Throttling.User`` (HTTP 400 by default, as Alibaba's common error table lists it) with, when
+``retry_after`` is set, ``x-acs-retry-after`` in **milliseconds** (``retry_after`` is always
+given in seconds). Per-credential request quotas, which throttle by counting, are in quotas.py.
 """
 
 import dataclasses
@@ -81,7 +84,7 @@ class Fault:
     status: Optional[int] = None  # http_5xx: 503; throttle: 429 (Huawei), 400 (Alibaba)
     error_code: Optional[str] = None
     error_msg: Optional[str] = None
-    retry_after: Optional[float] = 1
+    retry_after: Optional[float] = None  # throttle: no Retry-After / x-acs-retry-after, the real gateways' worst case
     delay: float = 5.0
     variant: str = "truncated"
     service: Optional[str] = None  # global faults only: spoil only this service's requests

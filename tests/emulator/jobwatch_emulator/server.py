@@ -139,17 +139,19 @@ class Emulator:
     checks only, so a correctly signed request is refused as the real gateway refuses a skewed one.
     ``created_job_seconds``: how long the jobs that creation calls start take to reach their final
     status (a jobs document's ``"created_jobs"`` may set each kind's timeline instead; see creations.py).
+    ``quotas``: per-credential request quota specs (quotas.py), after the jobs document's ``"quotas"``.
     """
 
     def __init__(self, jobs: Union[Sequence[Mapping[str, Any]], Mapping[str, Any]] = (),
                  credentials: Optional[Mapping[str, Any]] = None, token_ttl: float = iam.DEFAULT_TOKEN_TTL,
                  host: str = "127.0.0.1", port: int = 0, ssl_context: Optional[ssl.SSLContext] = None,
                  verbose: bool = False, now: Callable[[], float] = time.time, clock_skew: float = 0.0,
-                 created_job_seconds: float = creations.DEFAULT_SECONDS):
-        specs, document_credentials = load_document(jobs if isinstance(jobs, Mapping) else list(jobs))
+                 created_job_seconds: float = creations.DEFAULT_SECONDS, quotas: Optional[Sequence[Mapping[str, Any]]] = None):
+        specs, document_credentials, document_quotas = load_document(jobs if isinstance(jobs, Mapping) else list(jobs))
         merged_credentials = dict(document_credentials, **(credentials or {}))
         self.app = EmulatorApp(specs, merged_credentials, token_ttl, now, clock_skew,
-                               created_jobs=creations.from_document(jobs), created_job_seconds=created_job_seconds)
+                               created_jobs=creations.from_document(jobs), created_job_seconds=created_job_seconds,
+                               quota_specs=list(document_quotas) + list(quotas or []))
         self._server = _Server((host, port), self.app, ssl_context, verbose)
         self._thread: Optional[threading.Thread] = None
 
@@ -190,6 +192,10 @@ class Emulator:
 
     def requests(self) -> Mapping[str, Any]:
         return self.app.requests.snapshot()
+
+    def quotas(self) -> Mapping[str, Any]:
+        """Same as GET /_emulator/quotas."""
+        return self.app.quotas.snapshot(self.app.now())
 
     def reset(self) -> None:
         self.app.reset()

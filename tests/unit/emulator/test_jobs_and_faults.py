@@ -78,7 +78,7 @@ def test_finished_job_shows_the_result(clock):
     ({"id": "x", "timeline": [["RUNNING", 0]], "start": "later"}, "start must be"),
     ({"id": "x", "timeline": [["RUNNING", 0]], "colour": "red"}, "unknown field"),
     ({"id": "x", "timeline": [["RUNNING", 0]], "faults": [{"kind": "meteor"}]}, "unknown fault kind"),
-    ({"id": "x", "timeline": [["RUNNING", 0]], "faults": [{"kind": "throttle", "times": 0}]}, "times must be"),
+    ({"id": "x", "timeline": [["RUNNING", 0]], "faults": [{"kind": "throttle", "times": 0, "retry_after": 1}]}, "times must be"),
 ])
 def test_bad_job_specs_are_explained(clock, spec, message):
     with pytest.raises(ValueError, match=message):
@@ -86,7 +86,7 @@ def test_bad_job_specs_are_explained(clock, spec, message):
 
 
 def test_faults_are_used_in_order_after_their_grace():
-    queue = faults.FaultQueue([{"kind": "throttle", "times": 2}, {"kind": "http_5xx", "after": 1}, {"kind": "drop", "times": -1}])
+    queue = faults.FaultQueue([{"kind": "throttle", "times": 2, "retry_after": 1}, {"kind": "http_5xx", "after": 1}, {"kind": "drop", "times": -1}])
     seen = [getattr(queue.take(), "kind", None) for _attempt in range(7)]
     assert seen == ["throttle", "throttle", None, "http_5xx", "drop", "drop", "drop"]
 
@@ -111,6 +111,7 @@ def test_spoiled_answers(make_request):
     assert (throttled.status, dict(throttled.headers)["Retry-After"], throttled.json()["error_code"]) == (429, "2", "APIG.0308")
     assert throttled.json()["request_id"] == request.request_id
     assert "Retry-After" not in dict(spoil(kind="throttle", retry_after=None).headers)
+    assert "Retry-After" not in dict(spoil(kind="throttle").headers)  # the default: real APIG answers carry none
     assert spoil(kind="http_5xx", status=502).json()["error_code"] == "APIG.0202"
     html = spoil(kind="html_502")
     assert (html.status, html.content_type) == (502, "text/html") and b"<h1>502 Bad Gateway</h1>" in html.body

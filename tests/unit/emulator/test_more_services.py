@@ -242,12 +242,15 @@ def test_alibaba_fault_dialect(acs3_sdk_signed):
     assert "Retry-After" not in headers
     assert spoil(kind="throttle", status=429).status == 429
     assert "x-acs-retry-after" not in dict(spoil(kind="throttle", retry_after=None).headers)
+    assert "x-acs-retry-after" not in dict(spoil(kind="throttle").headers)  # by default none, as real answers often have
     assert (spoil(kind="http_5xx").status, spoil(kind="http_5xx").json()["Code"]) == (503, "ServiceUnavailable")
     assert spoil(kind="http_5xx", status=500).json()["Code"] == "InternalError"
     assert spoil(kind="missing_status").json() == {"RequestId": "x", "JobStatus": {"JobId": "j"}}
-    # The Huawei dialect is unchanged: 429 with Retry-After in seconds.
-    huawei = faults.spoil(faults.Fault.from_spec({"kind": "throttle"}), request, normal, ("status",))
+    # The Huawei dialect: 429, Retry-After in seconds only when asked for (APIG sends none).
+    huawei = faults.spoil(faults.Fault.from_spec({"kind": "throttle", "retry_after": 1}), request, normal, ("status",))
     assert (huawei.status, dict(huawei.headers)["Retry-After"], huawei.json()["error_code"]) == (429, "1", "APIG.0308")
+    huawei = faults.spoil(faults.Fault.from_spec({"kind": "throttle"}), request, normal, ("status",))
+    assert (huawei.status, huawei.json()["error_code"], "Retry-After" in dict(huawei.headers)) == (429, "APIG.0308", False)
 
 
 def test_job_faults_apply_to_the_new_services(clock, acs3_sdk_signed, make_request):

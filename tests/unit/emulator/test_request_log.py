@@ -16,7 +16,7 @@ LOGIN = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
     "name": WHO.user_name, "password": WHO.password, "domain": {"name": WHO.domain_name}}}},
     "scope": {"project": {"name": "cn-north-4"}}}}
 JOBS = [
-    {"id": "job-a", "timeline": [["RUNNING", 0]], "faults": [{"kind": "throttle", "times": 2}, {"kind": "slow", "delay": 0.6}]},
+    {"id": "job-a", "timeline": [["RUNNING", 0]], "faults": [{"kind": "throttle", "times": 2, "retry_after": 1}, {"kind": "slow", "delay": 0.6}]},
     {"id": "job-b", "timeline": [["RUNNING", 0]], "faults": [{"kind": "http_5xx", "after": 1}, {"kind": "drop"}]},
 ]
 

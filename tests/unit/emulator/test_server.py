@@ -29,7 +29,7 @@ JOBS = [
     {"id": "job-reset", "timeline": [["SUCCESS", 0]], "faults": [{"kind": "reset"}]},
     {"id": "job-slow", "timeline": [["SUCCESS", 0]], "faults": [{"kind": "slow", "delay": 2}]},
     {"id": "job-gone", "timeline": [["RUNNING", 0]], "faults": [{"kind": "gone", "after": 1}]},
-    {"id": "job-burst", "timeline": [["SUCCESS", 0]], "faults": [{"kind": "http_5xx", "times": 2}, {"kind": "throttle"}]},
+    {"id": "job-burst", "timeline": [["SUCCESS", 0]], "faults": [{"kind": "http_5xx", "times": 2}, {"kind": "throttle", "retry_after": 1}]},
 ]
 LOGIN = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
     "name": WHO.user_name, "password": WHO.password, "domain": {"name": WHO.domain_name}}}},
