@@ -6,8 +6,9 @@
    status requests a minute per credential (the emulator's ``/_emulator/quotas``, sliding window,
    Huawei's 429 ``APIG.0308`` without Retry-After), by one task of the module and by the
    ``loop:`` + ``until:`` + uri baseline, each on a fresh emulator state (reset, quota set), through
-   ansible-playbook on the real clock. A thread samples the emulator's request counts meanwhile,
-   for the plot of requests over time.
+   ansible-playbook on the real clock. The plot of requests over time comes from the emulator's
+   request log (each request's time and whether it was throttled); should the log's ``recent`` list
+   have dropped some, from the counts a thread read every second meanwhile.
 2. One job whose every answer is throttled for 60 s: a quota of 1 request per 60 s on the
    credential the wait uses, its one request spent by the bench just before the wait starts. The
    module's own task code (``JobTask``, as the module runs it) waits with ``wait_timeout: 300``;
@@ -27,7 +28,7 @@ COUNT = 100
 QUOTA = dict(limit=100, window=60, service='ecs')
 WAIT_TIMEOUT = 600
 DELAY = 5
-SAMPLE_EVERY = 0.25  # seconds between two readings of the emulator's request counts
+SAMPLE_EVERY = 1.0  # seconds between two readings of the emulator's request counts (a fallback for the plot)
 # 2. one job throttled for THROTTLED_FOR seconds
 THROTTLED_FOR = 60.0
 SINGLE_TIMEOUT = 300
@@ -103,6 +104,19 @@ class Sampler(object):
         return kept
 
 
+def logged_series(snapshot, origin):
+    """[seconds since ``origin``, sent, throttled] after each status request of the log, or None when
+    the log's ``recent`` list no longer holds them all."""
+    entries = [entry for entry in snapshot.get('recent', []) if entry.get('route') == 'ecs.show_job']
+    if len(entries) != status_requests(snapshot):
+        return None
+    series, refused = [], 0
+    for sent, entry in enumerate(sorted(entries, key=lambda entry: entry['wall_time']), 1):
+        refused += 1 if entry.get('throttled', entry.get('status') == '429') else 0
+        series.append([round(entry['wall_time'] - origin, 3), sent, refused])
+    return [[0.0, 0, 0]] + series
+
+
 def run_many(emulator, build_dir, work_dir, approach, tag):
     """One wait on COUNT jobs under the quota, on a fresh emulator state; its figures."""
     emulator.reset()
@@ -121,10 +135,13 @@ def run_many(emulator, build_dir, work_dir, approach, tag):
     if unfinished is None:
         unfinished = COUNT if task_failed else 0
     longest = max(job['timeline'][-1][1] for job in jobs)
-    return dict(approach=approach, count=COUNT, sent=status_requests(snapshot), throttled=throttled(snapshot),
-                failed=unfinished, task_failed=task_failed, msg=wait.get('msg') if task_failed else None,
-                since_created=wait['returned'] - created, task_wall=wait['returned'] - wait['started'], longest=longest,
-                cpu=run['cpu'], series=sampler.series(created), log=run['log'])
+    row = dict(approach=approach, count=COUNT, sent=status_requests(snapshot), throttled=throttled(snapshot),
+               failed=unfinished, task_failed=task_failed, msg=wait.get('msg') if task_failed else None,
+               since_created=wait['returned'] - created, task_wall=wait['returned'] - wait['started'], longest=longest,
+               cpu=run['cpu'], log=run['log'])
+    logged = logged_series(snapshot, created)
+    row.update(series=logged or sampler.series(created), series_source='request log' if logged else 'counts read every %g s' % SAMPLE_EVERY)
+    return row
 
 
 def median_run(runs):

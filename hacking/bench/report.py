@@ -559,14 +559,14 @@ def quota_section(results, quota_png, per_job_png):
             '',
             '![Cumulative status requests under the quota: module vs loop + until + uri, throttled answers shaded](%s)' % quota_png,
             '',
-            'The module sent %.2f× the loop\'s status requests (goal ≤ %.1f×) and returned %s the loop (%s against %s from'
-            % (ratio, quota_part.MAX_REQUESTS_RATIO, 'before' if summary['since_created'] < loop['since_created'] else 'after',
-               seconds(summary['since_created'], 1), seconds(loop['since_created'], 1)),
-            'the jobs\' start). At %d requests per %d s the quota lets %d status requests through in the first %s, the'
-            % (quota['limit'], quota['window'], quota['limit'] * (int(loop['since_created'] // quota['window']) + 1),
-               seconds(loop['since_created'], 0)),
-            'loop\'s time; %d jobs need at least %d answers (one each, the last after the job ended).'
-            % (quota['count'], quota['count']),
+            'The module sent %.2f× the loop\'s status requests (goal ≤ %.1f×) and its task %s %s the loop\'s (%s against'
+            % (ratio, quota_part.MAX_REQUESTS_RATIO, 'failed' if summary['task_failed'] else 'returned',
+               'before' if summary['since_created'] < loop['since_created'] else 'after', seconds(summary['since_created'], 1)),
+            '%s from the jobs\' start). At %d requests per %d s the quota lets at most %d status requests through in the'
+            % (seconds(loop['since_created'], 1), quota['limit'], quota['window'],
+               quota['limit'] * (int(loop['since_created'] // quota['window']) + 1)),
+            'first %s (the loop\'s time); %d jobs need at least %d answers, one each after the job ended.'
+            % (seconds(loop['since_created'], 0), quota['count'], quota['count']),
         ]
         failed_messages = [row['msg'] for row in runs + [loop] if row.get('msg')]
         if failed_messages:
@@ -580,18 +580,20 @@ def quota_section(results, quota_png, per_job_png):
             % (single['length'], single['throttled_for']),
             'a quota of **1 request per %d s** on the credential the wait uses, whose one request the bench spends'
             % single['throttled_for'],
-            '(a status request with the same IAM token) just before the wait starts; the next request to be answered',
-            'is the first one %d s later, and the one after that %d s later again. The wait is the module\'s own task'
+            '(a status request with the same IAM token) just before the wait starts; the first request answered after',
+            'it is the first one sent %d s or more later (and the next one after another %d s). The wait is the module\'s'
             % (single['throttled_for'], single['throttled_for']),
-            'code (`JobTask(EcsJobApi(), params).run()`, what the module runs inside Ansible) with `job_id`, `wait: true`,',
-            '`wait_timeout: %d` and every other option at its default. It and the emulator share one clock (the' % single['wait_timeout'],
-            '`WarpClock` of a); `common.warped_time` hands it to the collection\'s code in place of `time`), so its',
-            'pauses cost no real time; requests take their real time. Goal: the wait ends SUCCESS.',
+            'own task code (`JobTask(EcsJobApi(), params).run()`, what the module runs inside Ansible) with `job_id`,',
+            '`wait: true`, `wait_timeout: %d` and every other option at its default. It and the emulator share one'
+            % single['wait_timeout'],
+            'clock, the `WarpClock` of a), which `common.warped_time` hands to the collection\'s code in place of `time`:',
+            'its pauses cost no real time, its requests take their real time. Goal: the wait ends SUCCESS.',
             '',
             '| outcome | time (the shared clock) | of it real | status requests | throttled | first answer after |',
             '|---|---|---|---|---|---|',
             '| %s | %s | %s | %d | %d | %s |'
-            % (single['status'] if not single['task_failed'] else '**failed** (last status %s)' % single['status'],
+            % (single['status'] if not single['task_failed']
+               else '**failed** (%s)' % ('last status %s' % single['status'] if single['status'] else 'no status seen'),
                seconds(single['wall'], 1), seconds(single['real'], 1), single['sent'], single['throttled'],
                seconds(single['first_answer'], 1) if single['first_answer'] is not None else 'none'),
             '',
