@@ -284,7 +284,8 @@ def goals(results):
                          goal='one job, every answer throttled for %d s (no Retry-After), wait_timeout %d: ends SUCCESS'
                          % (single['throttled_for'], single['wait_timeout']),
                          measured='%s after %s; %d status requests, %d throttled'
-                         % (single['status'] if not single['task_failed'] else 'task failed (last status %s)' % single['status'],
+                         % (single['status'] if not single['task_failed']
+                            else 'task failed (%s)' % ('last status %s' % single['status'] if single['status'] else 'no status seen'),
                             seconds(single['wall'], 1), single['sent'], single['throttled']),
                          met=single['success']))
     return rows
