@@ -78,7 +78,7 @@ class warped_time(object):  # pylint: disable=invalid-name
     """While active, the collection's code (modules already imported under ``package``) reads
     ``clock``'s time and sleeps on it: ``time.monotonic``, ``time.time`` and ``time.sleep`` are
     swapped for ``clock``'s wherever that code can reach them (its modules' ``time``, names
-    imported from ``time``, and default arguments such as ``clock=time.monotonic``). Nothing else
+    imported from ``time``, class attributes, and default arguments such as ``clock=time.monotonic``). Nothing else
     changes: the code under test runs as written, only its pauses cost no real time. Waits on
     other primitives (an Event, a socket timeout) still take real time, which the clock counts.
     """
@@ -118,8 +118,13 @@ class warped_time(object):  # pylint: disable=invalid-name
                     self._undo.append((module, attribute, value))
                     setattr(module, attribute, swap)
                 elif isinstance(value, type) and value.__module__ == name:
-                    for member in vars(value).values():
-                        self._patch_defaults(member)
+                    for member_name, member in list(vars(value).items()):
+                        member_swap = self._swap(member)
+                        if member_swap is not None:  # a class attribute such as ``clock = time.monotonic``
+                            self._undo.append((value, member_name, member))
+                            setattr(value, member_name, member_swap)
+                        else:
+                            self._patch_defaults(member)
                 elif callable(value) and getattr(value, '__module__', None) == name:
                     self._patch_defaults(value)
         return self
