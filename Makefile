@@ -78,7 +78,8 @@ help:
 	@echo 'make ee              ansible-builder create: an execution environment holding the built collection'
 	@echo 'make docs            build the HTML docsite (antsibull-docs, Sphinx) into docs/build/html/'
 	@echo 'make build           build the collection tarball into $(BUILD_DIR)/'
-	@echo 'make bench           measure waits against the emulator, write docs/performance.md (~10 min; QUICK=1: ~4 min, FULL=1: +5 min)'
+	@echo 'make bench           measure waits against the emulator, write docs/performance.md (~14 min; QUICK=1: ~6 min, FULL=1: +5 min)'
+	@echo '                     one part alone: .venv-bench/bin/python hacking/bench/bench.py --only quota (a, b, c, quota; report in .build-bench-run/bench/only/)'
 	@echo 'make clean           remove $(VENV), $(BUILD_DIR) and test output'
 
 venv: $(STAMP)

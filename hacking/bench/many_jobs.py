@@ -88,6 +88,7 @@ def run(emulator, build_dir, work_dir, counts, baseline_counts, goal_repeats=1):
         repeats.sort(key=lambda row: row['since_created'])
         module = repeats[len(repeats) // 2]
         module['repeats'] = [row['since_created'] for row in repeats]
+        module['repeat_calls'] = [row['api_calls'] for row in repeats]  # in the order of ``repeats``
         module['fixed_cpu'] = fixed['cpu']
         rows.append(module)
         if count in baseline_counts:

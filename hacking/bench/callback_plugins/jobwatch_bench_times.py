@@ -4,12 +4,17 @@
 
 Enabled through ANSIBLE_CALLBACK_PLUGINS / ANSIBLE_CALLBACKS_ENABLED by hacking/bench; writes
 to the file named by JOBWATCH_BENCH_TIMES. "Returned" is the moment the controller has the
-task's final result (after every loop item and ``until`` retry).
+task's final result (after every loop item and ``until`` retry). "unfinished" counts the jobs the
+task did not see end: the module's ``jobs`` not ``finished``, or the loop items whose last answer
+had no final ECS status (null when the result says neither, e.g. a module that failed as a whole).
 """
 
 import json
 import os
 import time
+
+# ECS job statuses after which a job does not move any more (the loop baseline's until: condition).
+FINAL_STATUSES = ('SUCCESS', 'FAIL')
 
 from ansible.plugins.callback import CallbackBase
 
@@ -49,7 +54,8 @@ class CallbackModule(CallbackBase):
         answer = result._result  # pylint: disable=protected-access
         entry = dict(task=task.get_name(), outcome=outcome, started=self._started.get(task._uuid),  # pylint: disable=protected-access
                      returned=returned, retries=self._retries.get(task._uuid, 0),  # pylint: disable=protected-access
-                     polls=answer.get('polls'), elapsed=answer.get('elapsed'), items=len(answer.get('results') or []))
+                     polls=answer.get('polls'), elapsed=answer.get('elapsed'), items=len(answer.get('results') or []),
+                     unfinished=_unfinished(answer), msg=str(answer.get('msg') or '')[:500] or None)
         if self._path:
             with open(self._path, 'a', encoding='utf-8') as handle:
                 handle.write(json.dumps(entry) + '\n')
@@ -62,3 +68,19 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_on_skipped(self, result):
         self._write(result, 'skipped')
+
+
+def _unfinished(answer):
+    """Jobs the task did not see end, or None when its result says nothing about single jobs."""
+    jobs = answer.get('jobs')
+    if isinstance(jobs, list) and jobs:
+        return sum(1 for job in jobs if not (isinstance(job, dict) and job.get('finished')))
+    items = answer.get('results')
+    if isinstance(items, list) and items:
+        return sum(1 for item in items if not _final(item))
+    return None
+
+
+def _final(item):
+    body = item.get('json') if isinstance(item, dict) else None
+    return item.get('status') == 200 and isinstance(body, dict) and body.get('status') in FINAL_STATUSES
