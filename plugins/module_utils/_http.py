@@ -68,9 +68,9 @@ def describe_body(text, content_type):
 class HttpClient(object):
     """Sends requests for one task; every worker of the task shares it (and its pacing).
 
-    ``retry_until_deadline``: inside a wait a failure worth repeating (throttling, a 5xx, a broken
-    connection or answer) is asked again until the request's ``deadline``; outside one (a single
-    query) the retry policy's attempt bound is the only bound.
+    A failure worth repeating (throttling, a 5xx, a broken connection or answer) is asked again
+    within the retry policy's attempt bound and the request's ``deadline``; inside a wait, the
+    waiter asks again later, until the wait's timeout.
     """
 
     def __init__(self, conventions, timeout=30, validate_certs=True, ca_path=None,
@@ -79,7 +79,6 @@ class HttpClient(object):
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.pacer = Pacer(rate_limit, clock=clock, rand=self.retry.rand)
-        self.retry_until_deadline = False
         self._sleep = sleep
         self._clock = clock
         self.session = session or requests.Session()
@@ -110,19 +109,13 @@ class HttpClient(object):
         refreshed = False
         attempt = 0
         error = None
-        last_try = False
         while True:
             wait, sent_at = self.pacer.reserve(host)
             # Twice: another worker may have been throttled while this one waited for its turn.
             while wait > 0:
                 if deadline is not None and self._clock() + wait >= deadline:
                     self._sleep(max(0.0, deadline - self._clock()))
-                    if last_try or not self.retry_until_deadline:
-                        raise self._give_up(what, host, error, attempt)
-                    # Our own backoff would pass the deadline: one last try at it, as a wait polls.
-                    last_try = True
-                    sent_at = self._clock()
-                    break
+                    raise self._give_up(what, host, error, attempt)
                 self._sleep(wait)
                 wait = self.pacer.paused_for(host)
                 sent_at = max(sent_at, self._clock())
@@ -153,16 +146,8 @@ class HttpClient(object):
                     pause = sleep = self.retry.pause(attempt, server_pause)
                 if not repeatable:
                     raise error
-                if last_try or (attempt > self.retry.retries and not self.retry_until_deadline):
+                if attempt > self.retry.retries or not self._time_left(pause, deadline):
                     raise self._give_up(what, host, error, attempt)
-                if not self._time_left(pause, deadline):
-                    if server_pause is not None or not self.retry_until_deadline:
-                        # The server's own word, or a single query: no point in waiting for the deadline.
-                        raise self._give_up(what, host, error, attempt)
-                    if not failure.throttled:
-                        # The last try lands on the deadline (a throttled host's pause is cut in reserve()).
-                        sleep = max(0.0, deadline - self._clock())
-                        last_try = True
                 if sleep > 0:
                     self._sleep(sleep)
                 continue
@@ -174,8 +159,8 @@ class HttpClient(object):
         if error is None:
             return JobwatchError(what, 'no request could be sent to %s before the deadline: the cloud had asked '
                                        'us to slow down' % host, transient=True, throttled=True)
-        if self.retry.retries or self.retry_until_deadline:
-            error.message += ' (gave up after %d attempts%s)' % (attempt, ', at the deadline' if self.retry_until_deadline else '')
+        if self.retry.retries:
+            error.message += ' (gave up after %d attempts)' % attempt
         return error
 
     def _time_left(self, pause, deadline):

@@ -75,8 +75,6 @@ class JobTask(object):
         connection = api.connect(params, on_secret=self._hide)
         # Settle what every poll shares (a project id, a login) once, before the workers start.
         connection.prepare()
-        # Inside a wait, throttling and transient failures are asked again until wait_timeout.
-        connection.http.retry_until_deadline = waiting
         self._http = connection.http
 
         watches = [JobWatch(job_id, goal) for job_id in job_ids]

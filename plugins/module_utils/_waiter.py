@@ -69,7 +69,7 @@ class JobWatch(object):
         self.seen = None        # when its status was last read, in seconds since the wait began
         self.verdict = None     # REACHED, UNREACHABLE or TIMED_OUT once the wait for this job is over
         self.error = None       # a JobwatchError that ended it instead
-        self.failure = None     # the transient failure (throttling, a 5xx) still going on when it timed out
+        self.failure = None     # the transient failure (throttling, a 5xx) of its last poll, if it had no answer
         self.elapsed = None     # when it ended, in seconds since the wait began
 
     @property
@@ -87,7 +87,9 @@ class Waiter(object):
     schedule the lateness bound needs, instead of one schedule per job. A sweep asks one job,
     then one more at once after each batch found finished, up to ``workers``: a batch that meets
     running jobs asked a few of them for nothing, so the batches grow slowly. Near the
-    deadline every job not yet done is asked once more, so a timed-out result is fresh.
+    deadline every job not yet done is asked once more, so a timed-out result is fresh. A poll
+    that got no answer (throttled or failing after the client's retries) leaves its job pending,
+    asked again after the others, until the deadline.
     ``once`` asks each job one time (a query without waiting).
     """
 
@@ -149,25 +151,28 @@ class Waiter(object):
             return
         deadline = self._start + self.timeout
         pending = list(watches)
-        lead, due = None, None
+        lead, due = None, self._start
         while pending and self._clock() < deadline:
-            if lead is None:
-                lead = self._sweep(poll, pending, deadline)
-                due = self._clock() + self._pause()
-                continue
             # The last look at every job left: its last round of polls starts at the deadline.
             last_look = deadline - self._poll_seconds * (-(-len(pending) // self.workers) - 1)
             if due >= last_look:
-                self._sleep(max(0.0, last_look - self._clock()))
+                self._sleep_until(last_look)
                 self._poll_together(poll, pending, deadline)
                 break
-            self._sleep(max(0.0, due - self._clock()))
-            self._poll(poll, lead, deadline)
-            if lead.done:
-                pending.remove(lead)
-                lead = None
-            else:
-                due = self._clock() + self._pause()
+            self._sleep_until(due)
+            if lead is not None:
+                self._poll(poll, lead, deadline)
+                if lead.done:
+                    pending.remove(lead)
+                elif lead.failure is None:
+                    due = self._clock() + self._pause()
+                    continue
+                else:
+                    # No answer even after the client's retries: the others are asked before it again.
+                    pending.remove(lead)
+                    pending.append(lead)
+            lead = self._sweep(poll, pending, deadline)
+            due = self._clock() + self._pause()
         for watch in pending:
             if not watch.done:
                 watch.verdict = TIMED_OUT
@@ -176,20 +181,34 @@ class Waiter(object):
     def _pause(self):
         return self.next_pause(self._clock() - self._start)
 
+    def _sleep_until(self, moment):
+        if moment > self._clock():
+            self._sleep(moment - self._clock())
+
     def _sweep(self, poll, pending, deadline):
-        """Ask the pending jobs in order until one still runs; return it (the new lead), or None."""
-        width = 1
-        while pending and self._clock() < deadline:
-            batch = pending[:width]
+        """Ask the pending jobs in order until one still runs; return it (the new lead), or None.
+
+        A job that gave no answer (throttled, failing) stays pending, behind the others.
+        """
+        width, queue, unanswered = 1, list(pending), []
+        while queue and self._clock() < deadline:
+            batch, queue = queue[:width], queue[width:]
             self._poll_together(poll, batch, deadline)
             for watch in batch:
                 if watch.done:
                     pending.remove(watch)
-            running = [watch for watch in batch if not watch.done]
+                elif watch.failure is not None:
+                    unanswered.append(watch)
+            running = [watch for watch in batch if not watch.done and watch.failure is None]
             if running:
-                return running[0]
+                break
             width = min(self.workers, width + 1)
-        return None
+        else:
+            running = []
+        for watch in unanswered:
+            pending.remove(watch)
+            pending.append(watch)
+        return running[0] if running else None
 
     def _poll_together(self, poll, watches, deadline):
         if self.workers == 1 or len(watches) == 1:
@@ -206,11 +225,12 @@ class Waiter(object):
             status, payload = poll(watch.job_id, deadline)
         except JobwatchError as error:
             if error.transient and not self.once:
-                # Asked again until the deadline and still no answer: the wait timed out, not the job.
-                watch.failure = error
-                watch.verdict = TIMED_OUT
-            else:
-                watch.error = error
+                # No answer this time (throttled, failing): asked again later, until the deadline.
+                # The cloud's own last words are kept over "nothing could be sent in time".
+                if watch.failure is None or error.status is not None:
+                    watch.failure = error
+                return
+            watch.error = error
             watch.elapsed = self.elapsed
             return
         self._poll_seconds = 0.8 * self._poll_seconds + 0.2 * (self._clock() - began) if self._poll_seconds else self._clock() - began

@@ -12,6 +12,8 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud impor
 from ansible_collections.jobwatch.cloud.plugins.module_utils._pacing import (
     LONGEST_BACKOFF, SLOWEST_RATE, WINDOW_MARGIN, Pacer)
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, TIMED_OUT, JobWatch, WaitGoal, Waiter
+from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
     FakeClock, ScriptedServer, json_answer)
 
@@ -140,15 +142,23 @@ def test_rate_limit_stays_the_hard_cap(clock):
     assert pacer.reserve(HOST)[1] - starts[-1] == pytest.approx(2.0)
 
 
-def client_for(clock, until_deadline):
-    client = HttpClient(HuaweiConventions(), timeout=5.0, sleep=clock.sleep, clock=clock,
-                        retry=RetryPolicy(retries=5, rand=lambda: 1.0))
-    client.retry_until_deadline = until_deadline
-    return client
+def client_for(clock):
+    return HttpClient(HuaweiConventions(), timeout=5.0, sleep=clock.sleep, clock=clock,
+                      retry=RetryPolicy(retries=5, rand=lambda: 1.0))
 
 
 def get(client, server, deadline=None):
     return client.request('GET', '%s/v1/p/jobs/j1' % server.url, 'query ECS job j1', deadline=deadline)
+
+
+def wait_for_job(client, server, clock, timeout):
+    """A wait on job j1 through ``client``, as a job module waits (Waiter and client on one fake clock)."""
+    def poll(job_id, deadline):
+        return get(client, server, deadline).data['status'], None
+
+    watch = JobWatch('j1', WaitGoal(EcsJobApi()))
+    Waiter(timeout, clock=clock, sleep=clock.sleep).watch(poll, [watch])
+    return watch
 
 
 def test_inside_a_wait_a_long_throttled_stretch_is_ridden_out(server, clock):
@@ -156,59 +166,49 @@ def test_inside_a_wait_a_long_throttled_stretch_is_ridden_out(server, clock):
     for dummy in range(8):
         server.add(THROTTLED_SILENT)
     server.add(OK)
-    client = client_for(clock, until_deadline=True)
-    reply = get(client, server, deadline=clock.now + 300)
-    assert reply.data == {'status': 'SUCCESS'}
+    client = client_for(clock)
+    watch = wait_for_job(client, server, clock, timeout=300)
+    assert watch.verdict == REACHED and watch.status == 'SUCCESS' and watch.polls == 1
     assert client.throttled_answers == 8 and len(server.requests) == 9
-    # The host's backoff doubled up to its cap: 1 + 2 + 4 + 8 + 16 + 30 + 30 + 30 s.
-    assert sum(clock.sleeps) == pytest.approx(121.0)
-
-
-def test_inside_a_wait_the_last_backoff_of_a_failing_host_is_cut_to_try_once_more_at_the_deadline(server, clock):
-    server.set_default(json_answer(503, {'error_code': 'SYS.0503', 'error_msg': 'busy'}))
-    client = client_for(clock, until_deadline=True)
-    client.retry = RetryPolicy(retries=5, base=1.0, cap=20.0, rand=lambda: 1.0)
-    with pytest.raises(JobwatchError) as caught:
-        get(client, server, deadline=clock.now + 10)
-    # 1 + 2 + 4 s, then 8 s would pass the deadline: 3 s, a last try at 10 s.
-    assert clock.sleeps == [1.0, 2.0, 4.0, pytest.approx(3.0)]
-    assert len(server.requests) == 5 and caught.value.transient and not caught.value.throttled
-
-
-def test_a_server_pause_beyond_the_deadline_ends_the_wait_at_once(server, clock):
-    server.add(json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'}, headers={'Retry-After': '120'}), OK)
-    client = client_for(clock, until_deadline=True)
-    with pytest.raises(JobwatchError):
-        get(client, server, deadline=clock.now + 30)
-    assert clock.sleeps == [] and len(server.requests) == 1
+    # The host's backoff doubled up to its cap (1, 2, 4, 8, 16, 30, 30, 30 s); the first poll gave
+    # up after six attempts, the waiter asked again after its own pause (in which the host's 30 s
+    # pause went on).
+    assert clock.now - 1000.0 >= 121.0
 
 
 def test_a_single_query_keeps_its_attempt_bound(server, clock):
     for dummy in range(8):
         server.add(THROTTLED_SILENT)
-    client = client_for(clock, until_deadline=False)
+    client = client_for(clock)
     with pytest.raises(JobwatchError) as caught:
         get(client, server)
     assert len(server.requests) == 6 and 'gave up after 6 attempts' in str(caught.value)
     assert caught.value.transient and caught.value.throttled
 
 
-def test_inside_a_wait_throttling_ends_only_at_the_deadline(server, clock):
+def test_inside_a_wait_throttling_ends_the_wait_only_at_its_timeout(server, clock):
     server.set_default(THROTTLED_SILENT)
-    client = client_for(clock, until_deadline=True)
-    with pytest.raises(JobwatchError) as caught:
-        get(client, server, deadline=clock.now + 100)
-    assert caught.value.transient and caught.value.throttled and caught.value.status == 429
-    assert 'at the deadline' in str(caught.value)
-    # 1 + 2 + 4 + 8 + 16 + 30 + 30 = 91 s slept; the next 30 s would pass the deadline: cut to
-    # land on it, for a last try there.
-    assert clock.sleeps[-1] == pytest.approx(9.0)
-    assert sum(clock.sleeps) == pytest.approx(100.0) and len(server.requests) == 9
+    client = client_for(clock)
+    watch = wait_for_job(client, server, clock, timeout=100)
+    assert watch.verdict == TIMED_OUT and watch.error is None and watch.status is None
+    failure = watch.failure
+    assert failure.transient and failure.throttled and failure.status == 429
+    # Asked again until the timeout: more than one poll's six attempts, and no request after it.
+    assert len(server.requests) > 6
+    assert 100.0 - 30.0 <= clock.now - 1000.0 <= 100.0 + 1.0
+
+
+def test_a_server_pause_beyond_the_deadline_ends_the_request_at_once(server, clock):
+    server.add(json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'}, headers={'Retry-After': '120'}), OK)
+    client = client_for(clock)
+    with pytest.raises(JobwatchError):
+        get(client, server, deadline=clock.now + 30)
+    assert clock.sleeps == [] and len(server.requests) == 1
 
 
 def test_a_named_window_spares_throttled_requests(server, clock):
     server.add(OK, OK, OK, OK, OK, THROTTLED, OK)
-    client = client_for(clock, until_deadline=True)
+    client = client_for(clock)
     for dummy in range(5):
         get(client, server, deadline=clock.now + 300)
         clock.advance(1.0)
