@@ -11,10 +11,11 @@ of a task, so what one worker learns slows them all:
   names one; else until the window the cloud named in its message has room again (Huawei:
   ``limit:200,time:5 minute``), counting our own accepted requests; else a jittered backoff
   ``min(30, 2 ** (k - 1)) * uniform(0.5, 1)`` seconds after the k-th throttled answer in a row;
-- adaptive pacing (multiplicative cut, slow growth, as TCP does on congestion): the first throttled
-  answer of a stretch sets the host's rate to half the rate we were sending at (the requests of the
-  last 10 s over the time they took, at least 1 s; never below one request in 30 s); once the
-  cloud accepts again, requests are
+- adaptive pacing (multiplicative cut, slow growth, as TCP does on congestion): a throttled answer
+  sets the host's rate to half the rate we were sending at (the requests of the last 10 s over the
+  time they took, at least 1 s; never below one request in 30 s) when at least half of the host's
+  last 10 answers were throttled, at most once in 10 s (one job throttled among many that are
+  answered is not the account's quota); once the cloud accepts again, requests are
   spaced 1 / rate apart and each accepted answer raises the rate by 5%; above 20 requests a
   second the pace is lifted;
 - ``rate_limit`` (requests per second) stays the hard cap whatever the pace.
@@ -34,6 +35,8 @@ FIRST_BACKOFF = 1.0
 LONGEST_BACKOFF = 30.0
 # After the cloud's window has room again, a little more: the gateway's clock and ours differ.
 WINDOW_MARGIN = 0.25
+# How many of a host's last answers tell whether the account is being throttled.
+RECENT_ANSWERS = 10
 # Accepted requests remembered before the cloud names its window (Huawei windows are minutes).
 REMEMBERED = 5000
 REMEMBERED_SECONDS = 3600.0
@@ -45,6 +48,8 @@ class _HostPace(object):
         self.next_slot = 0.0
         self.rate = None           # adaptive requests per second after throttling; None: not slowed
         self.throttled_in_row = 0
+        self.cut_at = None         # when the rate was last cut
+        self.answers = collections.deque(maxlen=RECENT_ANSWERS)  # True for each throttled one
         self.policy = None         # (limit, window seconds) the cloud named when it throttled
         self.sent = collections.deque()      # when requests left, for the rate we were sending at
         self.accepted = collections.deque(maxlen=REMEMBERED)  # when the requests the cloud accepted left
@@ -86,6 +91,7 @@ class Pacer(object):
         with self._lock:
             pace = self._hosts[host]
             pace.throttled_in_row = 0
+            pace.answers.append(False)
             pace.accepted.append(sent_at)
             self._forget_old(pace, sent_at)
             if pace.rate is not None:
@@ -102,8 +108,9 @@ class Pacer(object):
         with self._lock:
             pace, now = self._hosts[host], self._clock()
             pace.throttled_in_row += 1
-            if pace.throttled_in_row == 1:
-                # Once per stretch of throttled answers: the backoff below answers the ones that follow.
+            pace.answers.append(True)
+            if 2 * sum(pace.answers) >= len(pace.answers) and (pace.cut_at is None or now - pace.cut_at >= MEASURED_SECONDS):
+                pace.cut_at = now
                 recent = [moment for moment in pace.sent if now - MEASURED_SECONDS <= moment <= now]
                 measured = max(1, len(recent)) / max(1.0, now - min(recent)) if recent else 1.0 / MEASURED_SECONDS
                 pace.rate = max(SLOWEST_RATE, min(pace.rate or measured, measured) * SLOWDOWN)

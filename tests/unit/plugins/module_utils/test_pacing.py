@@ -87,8 +87,6 @@ def test_the_named_window_is_waited_out_from_our_own_accepted_requests(clock):
     wait, sent_at = pacer.reserve(HOST)
     assert wait == 0.0
     pacer.accepted(HOST, sent_at)
-    assert pacer.rate(HOST) is not None
-    pacer.rate_limit = None
     assert pacer._window_opens(pacer._hosts[HOST], clock()) - clock() == pytest.approx(2.0)
 
 
@@ -129,7 +127,37 @@ def test_the_pace_never_drops_below_one_request_in_30_s(clock):
     for dummy in range(20):
         pacer.throttled(HOST)
         pacer.accepted(HOST, clock())
+        clock.advance(10.0)
     assert pacer.rate(HOST) == pytest.approx(SLOWEST_RATE * 1.05)
+
+
+def test_the_pace_is_cut_at_most_once_in_10_s(clock):
+    pacer = Pacer(clock=clock, rand=lambda: 0.0)
+    for dummy in range(20):
+        pacer.reserve(HOST)
+    pacer.throttled(HOST)
+    assert pacer.rate(HOST) == pytest.approx(10.0)
+    clock.advance(5.0)
+    pacer.throttled(HOST)
+    assert pacer.rate(HOST) == pytest.approx(10.0)
+    clock.advance(5.0)
+    pacer.throttled(HOST)
+    # 10 s later: the 20 requests of the last 10 s, over those 10 s, halved.
+    assert pacer.rate(HOST) == pytest.approx(2.0 * 0.5)
+
+
+def test_one_throttled_job_among_many_answered_is_not_the_account_quota(clock):
+    pacer = Pacer(clock=clock, rand=lambda: 0.0)
+    for dummy in range(6):
+        pacer.accepted(HOST, pacer.reserve(HOST)[1])
+    # 1 throttled among the last 7 answers: the pace is not cut (the pause still holds).
+    assert pacer.throttled(HOST, server_pause=0.2) == 0.2
+    assert pacer.rate(HOST) is None
+    for dummy in range(5):
+        clock.advance(0.2)
+        pacer.throttled(HOST, server_pause=0.2)
+    # Now half of the last 10 answers were throttled: it is.
+    assert pacer.rate(HOST) is not None
 
 
 def test_rate_limit_stays_the_hard_cap(clock):
