@@ -86,7 +86,8 @@ class Waiter(object):
     becomes the next lead. Each job costs about one request to be seen finished, plus the one
     schedule the lateness bound needs, instead of one schedule per job. A sweep asks one job,
     then one more at once after each batch found finished, up to ``workers``: a batch that meets
-    running jobs asked a few of them for nothing, so the batches grow slowly. Near the
+    running jobs asked a few of them for nothing, so the batches grow slowly (after a job that
+    gave no answer, to ``workers`` at once). Near the
     deadline every job not yet done is asked once more, so a timed-out result is fresh. A poll
     that got no answer (throttled or failing after the client's retries) leaves its job pending,
     asked again after the others, until the deadline.
@@ -202,7 +203,8 @@ class Waiter(object):
             running = [watch for watch in batch if not watch.done and watch.failure is None]
             if running:
                 break
-            width = min(self.workers, width + 1)
+            # A job without an answer says nothing about the order of the others: ask all at once.
+            width = self.workers if unanswered else min(self.workers, width + 1)
         else:
             running = []
         for watch in unanswered:
