@@ -4,7 +4,7 @@
 """Polling jobs until they reach what we wait for, on a monotonic clock."""
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED
@@ -84,10 +84,10 @@ class Waiter(object):
     to be running on the adaptive schedule (the lead) and the others only when the lead has
     ended: it sweeps them in order, each one seen finished is done, and the first still running
     becomes the next lead. Each job costs about one request to be seen finished, plus the one
-    schedule the lateness bound needs, instead of one schedule per job. A sweep asks one job,
-    then one more at once after each batch found finished, up to ``workers``: a batch that meets
-    running jobs asked a few of them for nothing, so the batches grow slowly (after a job that
-    gave no answer, to ``workers`` at once). Near the
+    schedule the lateness bound needs, instead of one schedule per job. A sweep has one poll
+    under way, then one more for each round of polls that all found their job finished, up to
+    ``workers``: polls under way when a running job is found were sent for nothing, so the
+    width grows slowly (after a job that gave no answer, to ``workers`` at once). Near the
     deadline every job not yet done is asked once more, so a timed-out result is fresh. A poll
     that got no answer (throttled or failing after the client's retries) leaves its job pending,
     asked again after the others, until the deadline.
@@ -189,28 +189,56 @@ class Waiter(object):
     def _sweep(self, poll, pending, deadline):
         """Ask the pending jobs in order until one still runs; return it (the new lead), or None.
 
-        A job that gave no answer (throttled, failing) stays pending, behind the others.
+        Up to ``width`` polls are under way at once, the next one leaving as soon as one ends (a
+        slow or failing job holds up no other). The width grows by one each time that many jobs
+        were seen finished, and to ``workers`` after a job that gave no answer. A job that gave
+        no answer (throttled, failing) stays pending, behind the others.
         """
-        width, queue, unanswered = 1, list(pending), []
-        while queue and self._clock() < deadline:
-            batch, queue = queue[:width], queue[width:]
-            self._poll_together(poll, batch, deadline)
-            for watch in batch:
-                if watch.done:
-                    pending.remove(watch)
-                elif watch.failure is not None:
-                    unanswered.append(watch)
-            running = [watch for watch in batch if not watch.done and watch.failure is None]
-            if running:
-                break
-            # A job without an answer says nothing about the order of the others: ask all at once.
-            width = self.workers if unanswered else min(self.workers, width + 1)
+        queue, unanswered, lead = list(pending), [], None
+        width, finished = 1, 0
+        if self.workers == 1 or len(queue) == 1:
+            while queue and lead is None and self._clock() < deadline:
+                watch = queue.pop(0)
+                self._poll(poll, watch, deadline)
+                lead = self._sorted(watch, pending, unanswered)
         else:
-            running = []
+            with ThreadPoolExecutor(max_workers=self.workers) as pool:
+                running = {}
+                while queue or running:
+                    while queue and lead is None and len(running) < width and self._clock() < deadline:
+                        watch = queue.pop(0)
+                        running[pool.submit(self._poll, poll, watch, deadline)] = watch
+                    if not running:
+                        break
+                    ended, dummy = wait(list(running), return_when=FIRST_COMPLETED)
+                    for future in ended:
+                        watch = running.pop(future)
+                        future.result()
+                        found = self._sorted(watch, pending, unanswered)
+                        if watch.done:
+                            finished += 1
+                            if finished >= width:
+                                width, finished = min(self.workers, width + 1), 0
+                        elif found is None:
+                            # A job without an answer says nothing about the others: ask them all at once.
+                            width = self.workers
+                        elif lead is None:
+                            lead = found
         for watch in unanswered:
             pending.remove(watch)
             pending.append(watch)
-        return running[0] if running else None
+        return lead
+
+    @staticmethod
+    def _sorted(watch, pending, unanswered):
+        """After a sweep's poll: drop a finished job, note one without an answer; return it if it runs."""
+        if watch.done:
+            pending.remove(watch)
+        elif watch.failure is not None:
+            unanswered.append(watch)
+        else:
+            return watch
+        return None
 
     def _poll_together(self, poll, watches, deadline):
         if self.workers == 1 or len(watches) == 1:
