@@ -191,11 +191,14 @@ class Waiter(object):
 
         Up to ``width`` polls are under way at once, the next one leaving as soon as one ends (a
         slow or failing job holds up no other). The width grows by one each time that many jobs
-        were seen finished, and to ``workers`` after a job that gave no answer. A job that gave
-        no answer (throttled, failing) stays pending, behind the others.
+        were seen finished, and to ``workers`` after a job that gave no answer (or from the start,
+        when one gave none last time). A job that gave no answer (throttled, failing) stays
+        pending, behind the others.
         """
         queue, unanswered, lead = list(pending), [], None
-        width, finished = 1, 0
+        # Jobs left without an answer last time: ask all at once, none waits behind a failing one.
+        width = self.workers if any(watch.failure is not None for watch in pending) else 1
+        finished = 0
         if self.workers == 1 or len(queue) == 1:
             while queue and lead is None and self._clock() < deadline:
                 watch = queue.pop(0)
