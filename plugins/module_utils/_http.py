@@ -160,7 +160,7 @@ class HttpClient(object):
             return JobwatchError(what, 'no request could be sent to %s before the deadline: the cloud had asked '
                                        'us to slow down' % host, transient=True, throttled=True)
         if self.retry.retries:
-            error.message += ' (gave up after %d attempts)' % attempt
+            error.message += ' (gave up after %d attempt%s)' % (attempt, '' if attempt == 1 else 's')
         return error
 
     def _time_left(self, pause, deadline):
