@@ -25,6 +25,8 @@ options:
     description:
       - How long to wait, in seconds, before giving up. The task then fails with the last status seen.
       - With many jobs it bounds the whole task, not each job.
+      - Throttling and failed requests never end a wait early - the job is asked again until this timeout, and the
+        message then says what the last attempt met and how many requests the cloud throttled.
     type: int
     default: 600
   wait_interval:
@@ -34,6 +36,9 @@ options:
         time since the wait began. The first poll is immediate, the number of polls grows with the logarithm of the
         job's length (about 23 for a 30 s job, 38 for 2 minutes, 57 for 10 minutes), and the module returns at most
         about 10% (or 1 second) after the job has ended.
+      - With many jobs, one job at a time is asked on this schedule (a task cannot return while any job runs) and
+        the others are asked when it has ended, so each job costs about one request to be seen finished, plus one
+        schedule for the whole task.
     type: float
   fail_on_job_failure:
     description:
@@ -44,10 +49,20 @@ options:
     type: bool
     default: true
 notes:
+  - "Throttling: when the cloud throttles a request (HTTP 429 C(APIG.0308), C(Throttling.User)), every worker of the
+    task pauses its requests to that endpoint - for the server's C(Retry-After) when it names one, else until the
+    quota window a Huawei answer names (C(limit:200,time:5 minute)) has room for the task's own requests, else for
+    C(min(30, 2 ** (k - 1)) * uniform(0.5, 1)) seconds after the k-th throttled answer in a row."
+  - "Adaptive pacing: when at least half of an endpoint's last 10 answers were throttled (at most once in 10 seconds),
+    the task's rate to it is halved from the rate it was sending at, never below one request in 30 seconds; once the
+    cloud accepts again, requests leave C(1 / rate) apart and each accepted answer raises the rate by 5%, until
+    the pace is lifted above 20 requests a second. O(rate_limit) stays the hard cap."
   - "Live progress: a wait on the controller (connection C(local), for example C(hosts: localhost) or
     C(delegate_to: localhost)) runs in the module's action plugin and prints each status change as it is seen, for
     example C(localhost: ecs_job_info | job 2c9e... RUNNING -> SUCCESS after 4m12s); with more than 10 jobs, a
-    summary at most every 10 seconds. Ansible writes to a pipe in blocks, so in CI logs the lines show up late
+    summary at most every 10 seconds, which says which counts are final and how old the others are, since one
+    running job is asked at a time (C(100 jobs after 31.0s: 97 succeeded; 2 running when last asked (3.1s ago at
+    most); 1 not asked yet)). Ansible writes to a pipe in blocks, so in CI logs the lines show up late
     unless E(PYTHONUNBUFFERED=1) is set."
   - On any other host the module runs there as usual and RV(history) tells the story when it ends. Set the variable
     C(jobwatch_progress=false) to run every wait as a module. Tasks with C(no_log) print no progress.
