@@ -118,7 +118,6 @@ class HttpClient(object):
                     raise self._give_up(what, host, error, attempt)
                 self._sleep(wait)
                 wait = self.pacer.paused_for(host)
-                sent_at = max(sent_at, self._clock())
             try:
                 reply = self._attempt(method, url, what, list(query), headers or {}, body, auth, accept)
             except _Transient as failure:
@@ -140,7 +139,7 @@ class HttpClient(object):
                     with self._lock:
                         self.throttled_answers += 1
                     # Every worker waits this out: the pause is the host's, slept at the next reserve().
-                    pause = self.pacer.throttled(host, server_pause, self.conventions.throttle_policy(error.message))
+                    pause = self.pacer.throttled(host, server_pause, self.conventions.throttle_policy(error.message), sent_at)
                     sleep = 0.0
                 else:
                     pause = sleep = self.retry.pause(attempt, server_pause)
@@ -151,7 +150,7 @@ class HttpClient(object):
                 if sleep > 0:
                     self._sleep(sleep)
                 continue
-            self.pacer.accepted(host, sent_at)
+            self.pacer.accepted(host)
             return reply
 
     def _give_up(self, what, host, error, attempt):

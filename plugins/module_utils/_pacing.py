@@ -9,7 +9,8 @@ of a task, so what one worker learns slows them all:
 
 - a throttled answer pauses the host for every worker: for the server's ``Retry-After`` when it
   names one; else until the window the cloud named in its message has room again (Huawei:
-  ``limit:200,time:5 minute``), counting our own accepted requests; else a jittered backoff
+  ``limit:200,time:5 minute``), counting our own requests it did not throttle (those still under
+  way included, so that workers do not all take the one place that opens); else a jittered backoff
   ``min(30, 2 ** (k - 1)) * uniform(0.5, 1)`` seconds after the k-th throttled answer in a row;
 - adaptive pacing (multiplicative cut, slow growth, as TCP does on congestion): a throttled answer
   sets the host's rate to half the rate we were sending at (the requests of the last 10 s over the
@@ -37,7 +38,7 @@ LONGEST_BACKOFF = 30.0
 WINDOW_MARGIN = 0.25
 # How many of a host's last answers tell whether the account is being throttled.
 RECENT_ANSWERS = 10
-# Accepted requests remembered before the cloud names its window (Huawei windows are minutes).
+# Requests remembered before the cloud names its window (Huawei windows are minutes).
 REMEMBERED = 5000
 REMEMBERED_SECONDS = 3600.0
 
@@ -52,7 +53,9 @@ class _HostPace(object):
         self.answers = collections.deque(maxlen=RECENT_ANSWERS)  # True for each throttled one
         self.policy = None         # (limit, window seconds) the cloud named when it throttled
         self.sent = collections.deque()      # when requests left, for the rate we were sending at
-        self.accepted = collections.deque(maxlen=REMEMBERED)  # when the requests the cloud accepted left
+        # When the requests the cloud counts against a quota left: every one it did not throttle,
+        # those still under way included.
+        self.counted = collections.deque(maxlen=REMEMBERED)
 
 
 class Pacer(object):
@@ -79,6 +82,8 @@ class Pacer(object):
             pace.sent.append(start)
             while pace.sent and pace.sent[0] < start - MEASURED_SECONDS:
                 pace.sent.popleft()
+            pace.counted.append(start)
+            self._forget_old(pace, now)
             return start - now, start
 
     def paused_for(self, host):
@@ -86,27 +91,28 @@ class Pacer(object):
         with self._lock:
             return max(0.0, self._hosts[host].pause_until - self._clock())
 
-    def accepted(self, host, sent_at):
-        """The cloud answered a request sent at ``sent_at`` without throttling it."""
+    def accepted(self, host):
+        """The cloud answered a request without throttling it."""
         with self._lock:
             pace = self._hosts[host]
             pace.throttled_in_row = 0
             pace.answers.append(False)
-            pace.accepted.append(sent_at)
-            self._forget_old(pace, sent_at)
             if pace.rate is not None:
                 pace.rate *= SPEEDUP
                 if pace.rate > LIFTED_ABOVE:
                     pace.rate = None
 
-    def throttled(self, host, server_pause=None, policy=None):
+    def throttled(self, host, server_pause=None, policy=None, sent_at=None):
         """The cloud throttled a request: pause and slow every worker; return the pause in seconds.
 
         ``server_pause``: what the server asked for (``Retry-After``), believed;
-        ``policy``: (limit, window seconds) the cloud named in its answer, if any.
+        ``policy``: (limit, window seconds) the cloud named in its answer, if any;
+        ``sent_at``: the turn the request took (``reserve()``): a throttled request is not counted.
         """
         with self._lock:
             pace, now = self._hosts[host], self._clock()
+            if sent_at is not None and sent_at in pace.counted:
+                pace.counted.remove(sent_at)
             pace.throttled_in_row += 1
             pace.answers.append(True)
             if 2 * sum(pace.answers) >= len(pace.answers) and (pace.cut_at is None or now - pace.cut_at >= MEASURED_SECONDS):
@@ -139,7 +145,7 @@ class Pacer(object):
         if not pace.policy:
             return 0.0
         limit, window = pace.policy
-        inside = [moment for moment in pace.accepted if moment > now - window]
+        inside = sorted(moment for moment in pace.counted if moment > now - window)
         if len(inside) < limit:
             return 0.0
         return inside[-limit] + window + WINDOW_MARGIN
@@ -147,5 +153,5 @@ class Pacer(object):
     @staticmethod
     def _forget_old(pace, now):
         limit, window = pace.policy or (REMEMBERED, REMEMBERED_SECONDS)
-        while pace.accepted and (len(pace.accepted) > limit or pace.accepted[0] < now - window):
-            pace.accepted.popleft()
+        while pace.counted and (len(pace.counted) > limit or pace.counted[0] < now - window):
+            pace.counted.popleft()

@@ -61,7 +61,7 @@ def test_without_retry_after_a_throttled_host_backs_off_for_every_worker(clock):
 def test_the_backoff_never_drops_below_half_and_restarts_after_an_accepted_answer(clock):
     pacer = Pacer(clock=clock, rand=lambda: 0.0)
     assert [pacer.throttled(HOST) for dummy in range(3)] == [0.5, 1.0, 2.0]
-    pacer.accepted(HOST, clock())
+    pacer.accepted(HOST)
     assert pacer.throttled(HOST) == 0.5
 
 
@@ -76,7 +76,7 @@ def test_the_named_window_is_waited_out_from_our_own_accepted_requests(clock):
     for dummy in range(5):
         wait, sent_at = pacer.reserve(HOST)
         assert wait == 0.0
-        pacer.accepted(HOST, sent_at)
+        pacer.accepted(HOST)
         clock.advance(2.0)
     # 5 accepted at 0, 2, 4, 6, 8 s; at 10 s the cloud says "limit:5,time:1 minute".
     pause = pacer.throttled(HOST, policy=(5, 60.0))
@@ -86,15 +86,31 @@ def test_the_named_window_is_waited_out_from_our_own_accepted_requests(clock):
     clock.advance(pause)
     wait, sent_at = pacer.reserve(HOST)
     assert wait == 0.0
-    pacer.accepted(HOST, sent_at)
+    pacer.accepted(HOST)
     assert pacer._window_opens(pacer._hosts[HOST], clock()) - clock() == pytest.approx(2.0)
+
+
+def test_requests_under_way_count_in_the_window_and_throttled_ones_do_not(clock):
+    pacer = Pacer(clock=clock, rand=lambda: 0.0)
+    for dummy in range(4):
+        pacer.reserve(HOST)
+        clock.advance(1.0)
+    throttled_turn = pacer.reserve(HOST)[1]
+    pacer.throttled(HOST, server_pause=0.0, policy=(5, 60.0), sent_at=throttled_turn)
+    # 4 counted (at 0-3 s), the throttled one not: one place left in the window of 5 a minute.
+    # Eight workers take their turns at once: the first gets it, the others wait for the window.
+    waits = [pacer.reserve(HOST)[0] for dummy in range(8)]
+    assert waits[0] == 0.0
+    assert waits[1] == pytest.approx(60.0 + WINDOW_MARGIN - 4.0)
+    assert all(wait > 55 for wait in waits[1:])
 
 
 def test_a_window_our_requests_do_not_fill_falls_back_to_the_backoff(clock):
     # Others share the account's quota: our two requests do not explain a limit of 5.
     pacer = Pacer(clock=clock, rand=lambda: 1.0)
     for dummy in range(2):
-        pacer.accepted(HOST, pacer.reserve(HOST)[1])
+        pacer.reserve(HOST)
+        pacer.accepted(HOST)
     assert pacer.throttled(HOST, policy=(5, 60.0)) == 1.0
 
 
@@ -110,15 +126,15 @@ def test_the_pace_halves_on_throttling_and_grows_back_slowly(clock):
     pacer.throttled(HOST)
     assert pacer.rate(HOST) == pytest.approx(2.0)
     clock.advance(5.0)
-    pacer.accepted(HOST, clock())
+    pacer.accepted(HOST)
     # Accepted again: requests leave 1 / rate apart, and each accepted answer adds 5%.
     first = pacer.reserve(HOST)[1]
     assert pacer.reserve(HOST)[1] - first == pytest.approx(1 / (2.0 * 1.05))
     for dummy in range(13):
-        pacer.accepted(HOST, clock())
+        pacer.accepted(HOST)
     assert pacer.rate(HOST) == pytest.approx(2.0 * 1.05 ** 14)
     for dummy in range(50):
-        pacer.accepted(HOST, clock())
+        pacer.accepted(HOST)
     assert pacer.rate(HOST) is None
 
 
@@ -126,7 +142,7 @@ def test_the_pace_never_drops_below_one_request_in_30_s(clock):
     pacer = Pacer(clock=clock, rand=lambda: 0.0)
     for dummy in range(20):
         pacer.throttled(HOST)
-        pacer.accepted(HOST, clock())
+        pacer.accepted(HOST)
         clock.advance(10.0)
     assert pacer.rate(HOST) == pytest.approx(SLOWEST_RATE * 1.05)
 
@@ -149,7 +165,8 @@ def test_the_pace_is_cut_at_most_once_in_10_s(clock):
 def test_one_throttled_job_among_many_answered_is_not_the_account_quota(clock):
     pacer = Pacer(clock=clock, rand=lambda: 0.0)
     for dummy in range(6):
-        pacer.accepted(HOST, pacer.reserve(HOST)[1])
+        pacer.reserve(HOST)
+        pacer.accepted(HOST)
     # 1 throttled among the last 7 answers: the pace is not cut (the pause still holds).
     assert pacer.throttled(HOST, server_pause=0.2) == 0.2
     assert pacer.rate(HOST) is None
@@ -166,7 +183,7 @@ def test_rate_limit_stays_the_hard_cap(clock):
     assert [later - earlier for earlier, later in zip(starts, starts[1:])] == [2.0, 2.0]
     # A pace faster than the cap does not lift it.
     for dummy in range(40):
-        pacer.accepted(HOST, clock())
+        pacer.accepted(HOST)
     assert pacer.reserve(HOST)[1] - starts[-1] == pytest.approx(2.0)
 
 
