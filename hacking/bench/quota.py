@@ -297,4 +297,3 @@ def format_number(value):
 
 def seconds(value, digits=2):
     return '%.*f s' % (digits, value)
-

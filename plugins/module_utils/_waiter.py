@@ -134,10 +134,9 @@ class Waiter(object):
             self.watch(lambda job_id, deadline: poll(deadline), [self._single])
         finally:
             self._on_change = on_change
-        if self._single.error is not None:
-            raise self._single.error
-        if self._single.failure is not None and self._single.status is None:
-            raise self._single.failure
+        error = self._single.error or (self._single.failure if self._single.status is None else None)
+        if error is not None:
+            raise error
         return self._single.verdict, self._single.status, self._single.payload
 
     def watch(self, poll, watches):

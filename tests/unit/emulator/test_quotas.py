@@ -35,8 +35,8 @@ def start(clock):
     return clock.now
 
 
-def make_app(clock, *specs, jobs=JOBS):
-    return EmulatorApp(jobs, now=clock, quota_specs=list(specs))
+def make_app(clock, *specs, jobs=None):
+    return EmulatorApp(JOBS if jobs is None else jobs, now=clock, quota_specs=list(specs))
 
 
 class Caller:
@@ -229,7 +229,7 @@ def test_alibaba_answer_with_rejected_throttling(clock, acs3_sdk_signed):
 def test_requests_refused_by_authentication_are_neither_counted_nor_throttled(clock, caller, acs3_sdk_signed):
     app = make_app(clock, {"limit": 1, "window": 60})
     who = caller(app)
-    refused = [app.handle(who.make_request("GET", "/v1/%s/jobs/job-1" % NORTH, headers={"X-Auth-Token": "forged"})) for _ in range(3)]
+    refused = [app.handle(who.make_request("GET", "/v1/%s/jobs/job-1" % NORTH, headers={"X-Auth-Token": "forged"})) for dummy in range(3)]
     assert statuses(refused) == [401, 401, 401]
     wrong_secret = acs3_sdk_signed(query={"JobId": "dw-1"}, access_key=WHO.ali_access_key, secret="wrong")[0]
     assert app.handle(wrong_secret).json()["Code"] == "SignatureDoesNotMatch"

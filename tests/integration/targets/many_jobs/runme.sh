@@ -11,7 +11,7 @@ logs="$(mktemp -d)"
 services=(ecs dataarts cfw dataworks)
 pids=()
 for service in "${services[@]}"; do
-    "${emulator_python}" -m jobwatch_emulator --jobs jobs.json -- \
+    "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -m jobwatch_emulator --jobs jobs.json -- \
         ansible-playbook -vvv -i ../../inventory main.yml -e only_service="${service}" "$@" \
         > "${logs}/${service}.log" 2>&1 &
     pids+=("$!")
