@@ -37,6 +37,12 @@ def ending(ids, afters, **extra):
     return [dict(extra, id=job_id, after=after) for job_id, after in zip(ids, afters)]
 
 
+def most_at_once(times, span):
+    """The most of ``times`` (arrival times, seconds) that fall within ``span`` seconds of each other."""
+    ordered = sorted(times)
+    return max((sum(1 for other in ordered if moment - span < other <= moment) for moment in ordered), default=0)
+
+
 class FilterModule:
     def filters(self):
-        return {'emulator_jobs': emulator_jobs, 'numbered': numbered, 'ending': ending}
+        return {'emulator_jobs': emulator_jobs, 'numbered': numbered, 'ending': ending, 'most_at_once': most_at_once}
