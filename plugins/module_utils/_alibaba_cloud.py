@@ -49,7 +49,8 @@ class AlibabaConventions(object):
 
     @staticmethod
     def is_throttled(status, code):
-        return status == 429 or bool(code and code.startswith('Throttling'))
+        # Throttling, Throttling.User, Throttling.Api; Rejected.Throttling is flow control too.
+        return status == 429 or bool(code and (code.startswith('Throttling') or code == 'Rejected.Throttling'))
 
     @staticmethod
     def is_transient(status, code):

@@ -212,11 +212,13 @@ def test_throttling_pause_is_shared_with_the_next_request_to_the_same_host(serve
     assert client.requests_sent == sent_before + 1
 
 
-@pytest.mark.parametrize('code', ['Throttling', 'Throttling.Api'])
+@pytest.mark.parametrize('code', ['Throttling', 'Throttling.Api', 'Rejected.Throttling'])
 def test_other_throttling_codes_are_retried_too(server, clock, make_client, code):
     server.add(alibaba_error(400, code, 'Request was denied due to flow control.'), OK)
-    assert get(make_client(retries=3), server).data == JOB
+    client = make_client(retries=3)
+    assert get(client, server).data == JOB
     assert len(server.requests) == 2 and len(clock.sleeps) == 1
+    assert client.throttled_answers == 1
 
 
 @pytest.mark.parametrize('fault', [
