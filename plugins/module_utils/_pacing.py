@@ -8,10 +8,11 @@ when to come back (Huawei answers 429 without ``Retry-After``). One ``Pacer`` se
 of a task, so what one worker learns slows them all:
 
 - a throttled answer pauses the host for every worker: for the server's ``Retry-After`` when it
-  names one; else until the window the cloud named in its message has room again (Huawei:
-  ``limit:200,time:5 minute``), counting our own requests it did not throttle (those still under
-  way included, so that workers do not all take the one place that opens); else a jittered backoff
-  ``min(30, 2 ** (k - 1)) * uniform(0.5, 1)`` seconds after the k-th throttled answer in a row;
+  names one; else, when the window the cloud named in its message (Huawei: ``limit:200,time:5
+  minute``) is full of our own requests it did not throttle, each request waits for its own place
+  in it (those under way count, so that workers do not all take the one place that opens); else
+  a jittered backoff ``min(30, 2 ** (k - 1)) * uniform(0.5, 1)`` seconds after the k-th throttled
+  answer in a row;
 - adaptive pacing (multiplicative cut, slow growth, as TCP does on congestion): a throttled answer
   sets the host's rate to half the rate we were sending at (the requests of the last 10 s over the
   time they took, at least 1 s; never below one request in 30 s) when at least half of the host's
@@ -122,15 +123,16 @@ class Pacer(object):
                 pace.rate = max(SLOWEST_RATE, min(pace.rate or measured, measured) * SLOWDOWN)
             if policy:
                 pace.policy = policy
+            opens = self._window_opens(pace, now) - now
+            if server_pause is None and opens > 0:
+                # Our own requests fill the named window: reserve() gives each request its place in
+                # it, so no pause for the host (it would hold back the turns already given out).
+                return opens
             if server_pause is not None:
                 pause = server_pause
             else:
-                opens = self._window_opens(pace, now) - now
-                if opens > 0:
-                    pause = opens + self._rand()
-                else:
-                    ceiling = min(LONGEST_BACKOFF, FIRST_BACKOFF * 2 ** (pace.throttled_in_row - 1))
-                    pause = ceiling * (0.5 + 0.5 * self._rand())
+                ceiling = min(LONGEST_BACKOFF, FIRST_BACKOFF * 2 ** (pace.throttled_in_row - 1))
+                pause = ceiling * (0.5 + 0.5 * self._rand())
             pace.pause_until = max(pace.pause_until, now + pause)
             return pause
 
