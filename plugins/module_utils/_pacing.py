@@ -81,7 +81,8 @@ class Pacer(object):
                 start = max(start, pace.next_slot)
                 pace.next_slot = start + 1.0 / rate
             pace.sent.append(start)
-            while pace.sent and pace.sent[0] < start - MEASURED_SECONDS:
+            # Trimmed by the clock, not by this turn: a turn may lie well in the future.
+            while pace.sent and pace.sent[0] < now - MEASURED_SECONDS:
                 pace.sent.popleft()
             pace.counted.append(start)
             self._forget_old(pace, now)
@@ -154,6 +155,8 @@ class Pacer(object):
 
     @staticmethod
     def _forget_old(pace, now):
-        limit, window = pace.policy or (REMEMBERED, REMEMBERED_SECONDS)
-        while pace.counted and (len(pace.counted) > limit or pace.counted[0] < now - window):
+        # By age only: the requests still under way count too, and one of them may yet be
+        # throttled (and taken out), so the log must not be cut to ``limit`` entries.
+        window = pace.policy[1] if pace.policy else REMEMBERED_SECONDS
+        while pace.counted and pace.counted[0] < now - window:
             pace.counted.popleft()

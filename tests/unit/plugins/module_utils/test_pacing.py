@@ -284,3 +284,31 @@ def test_a_worker_waiting_for_its_turn_also_waits_out_a_pause_that_began_meanwhi
     # Its slot (0.2 s after the first request), then what is left of the 1-s pause.
     assert sleeps == [pytest.approx(0.2), pytest.approx(0.8)]
     assert len(server.requests) == 2
+
+
+def test_the_window_log_keeps_what_requests_under_way_may_yet_give_back(clock):
+    pacer = Pacer(clock=clock, rand=lambda: 0.0)
+    for dummy in range(5):
+        pacer.reserve(HOST)
+        clock.advance(1.0)
+    # Three more turns taken at 5 s, under way together; the cloud (5 a minute) throttles all three.
+    turns = [pacer.reserve(HOST)[1] for dummy in range(3)]
+    for turn in turns:
+        pacer.throttled(HOST, policy=(5, 60.0), sent_at=turn)
+    # The five counted requests (0-4 s) are all still known: the next place is at 60 s, not sooner
+    # (a log cut to 5 entries while the three were under way would have lost the first ones).
+    assert pacer.reserve(HOST)[0] == pytest.approx(60.0 + WINDOW_MARGIN - 5.0)
+
+
+def test_the_rate_measured_at_a_throttle_ignores_turns_given_out_for_later(clock):
+    pacer = Pacer(clock=clock, rand=lambda: 0.0)
+    for dummy in range(20):
+        pacer.reserve(HOST)
+        clock.advance(0.05)
+    pacer.throttled(HOST, policy=(20, 60.0))
+    assert pacer.rate(HOST) == pytest.approx(10.0)
+    # Turns given out a minute ahead (the window is full) do not wipe the record of what was sent
+    # in the last 10 s, which the next cut measures.
+    for dummy in range(5):
+        assert pacer.reserve(HOST)[0] > 50
+    assert len([moment for moment in pacer._hosts[HOST].sent if moment <= clock()]) == 20
