@@ -265,7 +265,8 @@ class Waiter(object):
             watch.error = error
             watch.elapsed = self.elapsed
             return
-        self._poll_seconds = 0.8 * self._poll_seconds + 0.2 * (self._clock() - began) if self._poll_seconds else self._clock() - began
+        took = self._clock() - began
+        self._poll_seconds = 0.8 * self._poll_seconds + 0.2 * took if self._poll_seconds else took
         watch.polls += 1
         watch.status, watch.payload = status, payload
         watch.seen = self.elapsed
