@@ -87,7 +87,7 @@ class Acs3Auth(object):
         return sign(method, url, headers, query, body, self.access_key, self._secret_key, self._security_token)
 
     @staticmethod
-    def refresh():
+    def refresh(deadline=None):  # pylint: disable=unused-argument
         return False
 
 
@@ -104,7 +104,7 @@ class AlibabaConnection(object):
         self.auth = Acs3Auth(params['access_key'], params['secret_key'], params.get('security_token'))
 
     @staticmethod
-    def prepare():
+    def prepare(deadline=None):  # pylint: disable=unused-argument
         """Nothing to settle before polling: every request carries its own signature."""
 
     def call(self, action, version, query, what, deadline=None, accept=None):

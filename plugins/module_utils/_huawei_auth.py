@@ -33,7 +33,7 @@ class AkSkAuth(object):
         return sign(method, url, headers, query, body, self.access_key, self._secret_key)
 
     @staticmethod
-    def refresh():
+    def refresh(deadline=None):  # pylint: disable=unused-argument
         return False
 
 
@@ -50,7 +50,7 @@ class TokenAuth(object):
         return headers
 
     @staticmethod
-    def refresh():
+    def refresh(deadline=None):  # pylint: disable=unused-argument
         return False
 
 
@@ -74,7 +74,8 @@ class PasswordAuth(object):
         self._sent = threading.local()  # the token this thread sent last, to tell whose token was refused
         self.logins = 0
 
-    def login(self):
+    def login(self, deadline=None):
+        """Log in, retrying IAM's transient failures by ``deadline`` (None: the retry policy's bound)."""
         scope = {'id': self.project_id} if self.project_id else {'name': self._project_name}
         body = {'auth': {
             'identity': {'methods': ['password'], 'password': {'user': {
@@ -84,7 +85,7 @@ class PasswordAuth(object):
         what = 'log in to IAM as %s in domain %s' % (self._user_name, self._domain_name)
         reply = self._http.request('POST', self._iam_url + '/v3/auth/tokens', what,
                                    headers={'Content-Type': 'application/json;charset=UTF-8'},
-                                   body=json.dumps(body).encode('utf-8'))
+                                   body=json.dumps(body).encode('utf-8'), deadline=deadline)
         token = reply.headers.get('X-Subject-Token')
         if not token:
             raise JobwatchError(what, 'IAM answered without an X-Subject-Token header', status=reply.status,
@@ -96,10 +97,10 @@ class PasswordAuth(object):
         self._issued = self._clock()
         self.logins += 1
 
-    def ensure_login(self):
+    def ensure_login(self, deadline=None):
         with self._lock:
             if self._token is None:
-                self.login()
+                self.login(deadline)
             return self._token
 
     def apply(self, method, url, query, headers, body):
@@ -107,7 +108,7 @@ class PasswordAuth(object):
         headers['X-Auth-Token'] = self._sent.token = self.ensure_login()
         return headers
 
-    def refresh(self):
+    def refresh(self, deadline=None):
         with self._lock:
             if self._token is None:
                 return False
@@ -116,5 +117,5 @@ class PasswordAuth(object):
                 return True
             if self._clock() - self._issued < FRESH_TOKEN_SECONDS:
                 return False
-            self.login()
+            self.login(deadline)
             return True
