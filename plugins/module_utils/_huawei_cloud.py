@@ -130,11 +130,11 @@ class HuaweiConnection(object):
                                 project_id=self._project_id, project_name=self.region, on_secret=on_secret)
         raise JobwatchError('authenticate to Huawei Cloud', 'no credentials were given', hint=CREDENTIALS_HINT)
 
-    def prepare(self):
-        """Find the project id (and log in) once, before concurrent polls need them."""
-        self.project_id()
+    def prepare(self, deadline=None):
+        """Find the project id (and log in) once, before concurrent polls need them, by ``deadline``."""
+        self.project_id(deadline)
         if isinstance(self.auth, PasswordAuth):
-            self.auth.ensure_login()
+            self.auth.ensure_login(deadline)
 
     def project_id(self, deadline=None):
         if not self._project_id:
@@ -145,7 +145,7 @@ class HuaweiConnection(object):
     def _find_project_id(self, deadline):
         if isinstance(self.auth, PasswordAuth):
             # The project-scoped login token names its project: no extra call.
-            self.auth.ensure_login()
+            self.auth.ensure_login(deadline)
             return self.auth.project_id
         if not self.region:
             raise JobwatchError('find the project', 'neither project_id nor region was given', hint='Give project_id or region')

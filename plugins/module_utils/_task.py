@@ -7,6 +7,7 @@
 two callbacks: ``warn(text)`` and ``hide(value)`` (a secret learnt on the way, such as a token).
 """
 
+import time
 import traceback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
@@ -36,8 +37,9 @@ def argument_spec(api):
 class JobTask(object):
     """Checks the input, asks or waits, and builds the result of one task."""
 
-    def __init__(self, api, params, warn=None, hide=None, on_change=None):
+    def __init__(self, api, params, warn=None, hide=None, on_change=None, clock=time.monotonic):
         self.api = api
+        self._clock = clock
         self.params = params
         self._warn = warn or (lambda text: None)
         self._hide = hide or (lambda value: None)
@@ -58,6 +60,8 @@ class JobTask(object):
                               exception=traceback.format_exc())
 
     def _run(self):
+        # wait_timeout bounds the whole task, the look-ups and logins before the first poll included.
+        started = self._clock()
         api, params = self.api, self.params
         # Every check on the input comes before the first request.
         single = params[api.ids_option] is None
@@ -73,13 +77,14 @@ class JobTask(object):
             self._warn('TLS certificate verification is off (validate_certs=false): anyone on the path can read '
                        'and change these requests. Use ca_path to trust a private CA instead.')
         connection = api.connect(params, on_secret=self._hide)
-        # Settle what every poll shares (a project id, a login) once, before the workers start.
-        connection.prepare()
         self._http = connection.http
+        # Settle what every poll shares (a project id, a login) once, before the workers start. Without
+        # a wait there is no deadline: the retry policy bounds these requests, as it bounds the query.
+        connection.prepare(started + params['wait_timeout'] if waiting else None)
 
         watches = [JobWatch(job_id, goal) for job_id in job_ids]
         waiter = Waiter(params['wait_timeout'], params['wait_interval'], workers=min(params['concurrency'], len(watches)),
-                        once=not waiting, on_change=self._on_change)
+                        once=not waiting, on_change=self._on_change, clock=self._clock, start=started)
 
         def poll(job_id, deadline):
             job, request_id = api.fetch(connection, job_id, deadline)

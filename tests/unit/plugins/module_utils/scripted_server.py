@@ -115,7 +115,7 @@ class _Script(object):
         self._answers = list(answers)
         self.default = default
         self.requests = []
-        self.routes = {}  # path prefix: the answer every request for it gets, before the script
+        self.routes = {}  # path prefix: its answers in order (the last one repeats), before the script
         self.release = threading.Event()
         self._lock = threading.Lock()
 
@@ -125,9 +125,9 @@ class _Script(object):
 
     def next_answer(self, path=''):
         with self._lock:
-            for prefix, reply in self.routes.items():
+            for prefix, replies in self.routes.items():
                 if path.startswith(prefix):
-                    return reply
+                    return replies.pop(0) if len(replies) > 1 else replies[0]
             if self._answers:
                 return self._answers.pop(0)
         return self.default or EXHAUSTED
@@ -155,9 +155,10 @@ class ScriptedServer(object):
         with self._script._lock:  # pylint: disable=protected-access
             self._script._answers.extend(answers)  # pylint: disable=protected-access
 
-    def route(self, prefix, reply):
-        """Answer every request whose path starts with ``prefix`` with ``reply`` (the script is not used)."""
-        self._script.routes[prefix] = reply
+    def route(self, prefix, *replies):
+        """Answer the requests whose path starts with ``prefix`` with ``replies`` in order, the last one from then on."""
+        with self._script._lock:  # pylint: disable=protected-access
+            self._script.routes[prefix] = list(replies)
 
     def set_default(self, reply):
         self._script.default = reply
