@@ -10,6 +10,8 @@ fails its elapsed-time assertion.
 
 import gzip
 import json
+import os
+import sys
 import time
 import tracemalloc
 
@@ -17,12 +19,16 @@ import pytest
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient, describe_body
-from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import PasswordAuth
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import PasswordAuth, TokenAuth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._reading import DEEPEST_NESTING, LARGEST_BODY
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
     FakeClock, ScriptedServer, answer, json_answer, slow, trickle)
+
+# The emulator is a plain package under tests/emulator (no collection imports).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, os.pardir, 'emulator'))
+from jobwatch_emulator.server import Emulator  # noqa: E402 pylint: disable=wrong-import-position
 
 JOB = {'status': 'RUNNING', 'job_id': 'j1'}
 OK = json_answer(200, JOB, headers={'X-Request-Id': 'req-ok'})
@@ -126,6 +132,17 @@ def test_a_trickling_body_is_cut_at_the_timeout(server, make_client):
 def test_a_trickle_that_ends_in_time_is_read(server, make_client):
     server.add(trickle(OK, 0.001))
     assert get(make_client(timeout=5.0), server).data == JOB
+
+
+def test_an_answer_read_whole_gives_its_connection_back_for_the_next_request(make_client):
+    # The body is read from the stream by us, not by requests: the kept-alive connection must still be reused.
+    client = make_client(retries=0)
+    with Emulator(jobs=[{'id': 'job-1', 'timeline': [['RUNNING', 0]]}]) as emu:
+        for dummy in range(4):
+            with pytest.raises(JobwatchError):  # a made-up token: 401, a whole answer all the same
+                client.request('GET', emu.url + '/v1/p/jobs/job-1', 'query ECS job job-1', auth=TokenAuth('made-up'))
+        [pool] = client.session.adapters['http://'].poolmanager.pools._container.values()  # pylint: disable=protected-access
+        assert (pool.num_requests, pool.num_connections) == (4, 1)
 
 
 # --- the size of the answer ----------------------------------------------------------------
