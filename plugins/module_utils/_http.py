@@ -126,6 +126,9 @@ class HttpClient(object):
         attempt = 0
         error = None
         while True:
+            # Before a turn is taken: a turn not used would still count against the host's pace.
+            if deadline is not None and deadline - self._clock() < SHORTEST_ATTEMPT:
+                raise self._out_of_time(what, host, error, attempt)
             wait, sent_at = self.pacer.reserve(host)
             # Twice: another worker may have been throttled while this one waited for its turn.
             while wait > 0:
@@ -134,8 +137,6 @@ class HttpClient(object):
                     raise self._give_up(what, host, error, attempt)
                 self._sleep(wait)
                 wait = self.pacer.paused_for(host)
-            if deadline is not None and deadline - self._clock() < SHORTEST_ATTEMPT:
-                raise self._out_of_time(what, host, error, attempt)
             try:
                 reply = self._attempt(method, url, what, list(query), headers or {}, body, auth, accept, deadline)
             except _Transient as failure:

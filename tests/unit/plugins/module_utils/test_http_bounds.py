@@ -103,6 +103,18 @@ def test_no_request_is_started_with_no_time_left(server, make_client):
     assert server.requests == []
 
 
+def test_a_request_not_sent_for_lack_of_time_takes_no_turn_of_the_pace(server):
+    # rate_limit 1/s: a turn taken and not used would hold the next request back a second.
+    clock = FakeClock()
+    client = HttpClient(HuaweiConventions(), sleep=clock.sleep, clock=clock, rate_limit=1.0)
+    server.set_default(OK)
+    with pytest.raises(JobwatchError):
+        get(client, server, deadline=clock.now + 0.05)
+    get(client, server)
+    assert clock.sleeps == [] and len(server.requests) == 1
+    client.session.close()
+
+
 def test_a_token_refresh_logs_in_by_the_request_deadline(server, make_client):
     token_reply = {'token': {'project': {'id': 'p'}}}
     server.add(json_answer(201, token_reply, headers={'X-Subject-Token': 'login-1'}), OK, EXPIRED, slow())
