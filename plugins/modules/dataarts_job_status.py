@@ -195,6 +195,7 @@ import unicodedata
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dicts_at, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiJobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import FAILED, PENDING, RUNNING, STOPPED
 from ansible_collections.jobwatch.cloud.plugins.module_utils._module import JobModule
@@ -231,13 +232,13 @@ class DataArtsJobApi(HuaweiJobApi):
         return {'workspace': params['workspace']} if params.get('workspace') else None
 
     def extras(self, job):
-        result = dict(nodes=[camel_dict_to_snake_dict(node) for node in job.get('nodes') or [] if isinstance(node, dict)])
+        result = dict(nodes=[camel_dict_to_snake_dict(node) for node in dicts_at(job, 'nodes')])
         result.update(iso_times(job, ['startTime', 'endTime', 'lastUpdateTime']))
         return result
 
     def failure_reason(self, job):
-        failed = [node.get('name') for node in job.get('nodes') or [] if isinstance(node, dict) and node.get('status') == 'EXCEPTION']
-        return 'nodes in EXCEPTION: %s' % ', '.join(str(name) for name in failed) if failed else None
+        failed = [text_at(node, 'name') or '(unnamed)' for node in dicts_at(job, 'nodes') if node.get('status') == 'EXCEPTION']
+        return 'nodes in EXCEPTION: %s' % ', '.join(failed) if failed else None
 
 
 def main():

@@ -161,6 +161,7 @@ counts:
 '''
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._alibaba_cloud import AlibabaJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import text, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import CANCELLED, FAILED, RUNNING, SUCCEEDED
 from ansible_collections.jobwatch.cloud.plugins.module_utils._module import JobModule
 from ansible_collections.jobwatch.cloud.plugins.module_utils._times import iso_times
@@ -185,21 +186,24 @@ class DataWorksJobApi(AlibabaJobApi):
         return data.get('JobStatus')
 
     def read_status(self, job):
-        if job.get('Status'):
-            return job['Status']
+        status = job.get('Status')
+        if status is not None and status != '':
+            return status  # whatever it is: has_status refuses what is no status name
         # Fallback only (the API's example shows Completed=False beside Status=Success), and only where
         # it is unambiguous: a finished job without Status may have succeeded or been cancelled, so such
         # an answer is no answer and is asked again.
         completed = str(job.get('Completed', '')).lower()
         if completed == 'false':
             return 'Running'
-        return 'Fail' if completed == 'true' and job.get('Error') else None
+        return 'Fail' if completed == 'true' and text_at(job, 'Error') else None
 
     def extras(self, job):
         return iso_times(job, ['CreateTime'])
 
     def failure_reason(self, job):
-        return job.get('Error')
+        # Documented as text; anything else is quoted short rather than left out.
+        error = job.get('Error')
+        return text(error) if error else None
 
 
 def main():

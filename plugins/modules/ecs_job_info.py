@@ -202,6 +202,7 @@ counts:
   sample: {"succeeded": 48, "failed": 2}
 '''
 
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dict_at, dicts_at, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiJobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED, FAILED, PENDING, RUNNING, SUCCEEDED
 from ansible_collections.jobwatch.cloud.plugins.module_utils._module import JobModule
@@ -227,26 +228,28 @@ class EcsJobApi(HuaweiJobApi):
     def extras(self, job):
         sub_jobs = _sub_jobs(job)
         server_ids = []
-        for entities in [job.get('entities') or {}] + [sub.get('entities') or {} for sub in sub_jobs]:
-            if entities.get('server_id') and entities['server_id'] not in server_ids:
-                server_ids.append(entities['server_id'])
-        failed = [dict(job_id=sub.get('job_id'), job_type=sub.get('job_type'), error_code=sub.get('error_code'),
-                       fail_reason=sub.get('fail_reason') or (sub.get('entities') or {}).get('errorcode_message'))
-                  for sub in sub_jobs if str(sub.get('status')).upper() == 'FAIL']
+        for entities in [dict_at(job, 'entities')] + [dict_at(sub, 'entities') for sub in sub_jobs]:
+            server_id = text_at(entities, 'server_id')
+            if server_id and server_id not in server_ids:
+                server_ids.append(server_id)
+        failed = [dict(job_id=text_at(sub, 'job_id'), job_type=text_at(sub, 'job_type'), error_code=text_at(sub, 'error_code'),
+                       fail_reason=text_at(sub, 'fail_reason') or text_at(dict_at(sub, 'entities'), 'errorcode_message'))
+                  for sub in sub_jobs if (text_at(sub, 'status') or '').upper() == 'FAIL']
         return dict(server_ids=server_ids, failed_sub_jobs=failed)
 
     def failure_reason(self, job):
         reasons = []
-        if job.get('error_code') or job.get('fail_reason'):
-            reasons.append(' '.join(str(part) for part in (job.get('error_code'), job.get('fail_reason')) if part))
+        own = ' '.join(part for part in (text_at(job, 'error_code'), text_at(job, 'fail_reason')) if part)
+        if own:
+            reasons.append(own)
         for sub in self.extras(job)['failed_sub_jobs']:
-            detail = ' '.join(str(part) for part in (sub['error_code'], sub['fail_reason']) if part) or 'no reason given'
+            detail = ' '.join(part for part in (sub['error_code'], sub['fail_reason']) if part) or 'no reason given'
             reasons.append('sub-job %s (%s) failed: %s' % (sub['job_id'], sub['job_type'], detail))
         return '; '.join(reasons) or None
 
 
 def _sub_jobs(job):
-    return [sub for sub in ((job.get('entities') or {}).get('sub_jobs') or []) if isinstance(sub, dict)]
+    return dicts_at(dict_at(job, 'entities'), 'sub_jobs')
 
 
 def main():
