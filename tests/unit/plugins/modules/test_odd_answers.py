@@ -236,8 +236,8 @@ def test_a_poll_that_raises_spoils_only_that_jobs_entry(server, capsys, monkeypa
 
 def test_dataworks_error_message_that_is_an_object_is_quoted(server, capsys):
     server.add(json_answer(400, {'RequestId': 'r-1', 'Code': 'Invalid.Param', 'Message': {'reason': 'bad JobId'}}))
-    result = run_module_main(dataworks_job_info.main, dict(endpoint=server.url, access_key='AKEXAMPLE', secret_key=SECRET,
-                                                            job_id='j-1'), capsys)
+    args = dict(endpoint=server.url, access_key='AKEXAMPLE', secret_key=SECRET, job_id='j-1')
+    result = run_module_main(dataworks_job_info.main, args, capsys)
     assert result['failed'] is True
     assert 'error code Invalid.Param: {"reason": "bad JobId"} (request id r-1)' in result['msg']
     assert result['error']['message'] == '{"reason": "bad JobId"}'
