@@ -21,7 +21,8 @@ options:
     default: true
   ca_path:
     description:
-      - A PEM file of the CA certificates to trust instead of the system's.
+      - A PEM file of the CA certificates to trust instead of the system's, or a directory of CA certificates
+        named by their subject hash (as C(openssl rehash) names them).
     type: path
   timeout:
     description:
