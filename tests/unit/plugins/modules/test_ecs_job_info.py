@@ -289,3 +289,15 @@ def test_a_refused_request_says_what_to_check(server, capsys, message, credentia
     result = run_module(args, capsys)
     assert result['failed'] is True and expected in result['msg'] and 'APIGW.0301' in result['msg']
     assert 'IAM token' not in result['msg'] or 'auth_token' in credentials
+
+
+def test_a_query_of_many_unknown_jobs_says_they_could_not_be_read(server, capsys):
+    unknown = json_answer(400, {'error': {'code': 'Common.0011', 'message': 'Failed to query system tasks.'}})
+    server.add(unknown, unknown)
+    args = module_args(server, job_ids=['job-a', 'job-b'])
+    del args['job_id']
+    result = run_module(args, capsys)
+    assert result['failed'] is True
+    assert result['msg'].startswith('2 of 2 ECS jobs could not be read: (1) Failed to query ECS job job-a')
+    assert 'waited for' not in result['msg']
+    assert [entry['job_id'] for entry in result['jobs']] == ['job-a', 'job-b']
