@@ -156,6 +156,9 @@ class HttpClient(object):
     def _give_up(self, what, host, error, attempt):
         """The error to raise when retrying stops: the last failure, or why nothing could be sent."""
         if error is None:
+            if not self.throttled_answers and self.pacer.rate_limit:
+                return JobwatchError(what, 'no request could be sent to %s before the deadline: rate_limit (%s a second) '
+                                           'left no turn in time' % (host, self.pacer.rate_limit), transient=True)
             return JobwatchError(what, 'no request could be sent to %s before the deadline: the cloud had asked '
                                        'us to slow down' % host, transient=True, throttled=True)
         if self.retry.retries:

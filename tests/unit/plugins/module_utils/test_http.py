@@ -553,3 +553,43 @@ def test_a_refused_password_login_names_the_login_options(server, clock, make_cl
     message = str(caught.value)
     assert 'Check user_name, password and domain_name' in message and 'HW_USER_PASSWORD' in message
     assert 'access_key' not in message and 'demo-password-1' not in message
+
+
+def test_requests_queued_by_rate_limit_do_not_burst_at_the_deadline(server):
+    # Real clock: 8 workers at once, 10 requests a second, 0.35 s left. Only the turns inside the
+    # deadline are taken, each 0.1 s after the last; the others give up without sending anything.
+    server.set_default(OK)
+    client = HttpClient(HuaweiConventions(), timeout=5.0, rate_limit=10.0, pool_size=8)
+    deadline = client.pacer._clock() + 0.35
+    outcomes, sent_at, lock = [], [], threading.Lock()
+    original = client._attempt
+
+    def timed_attempt(*args):
+        with lock:
+            sent_at.append(client.pacer._clock())
+        return original(*args)
+
+    client._attempt = timed_attempt
+
+    def one():
+        try:
+            get(client, server, deadline=deadline)
+            outcome = 'answered'
+        except JobwatchError as error:
+            outcome = str(error)
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=one) for dummy in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    client.session.close()
+    sent_at.sort()
+    assert 3 <= len(sent_at) <= 4 and len(server.requests) == len(sent_at)
+    assert all(later - earlier >= 0.09 for earlier, later in zip(sent_at, sent_at[1:]))
+    assert all(moment < deadline for moment in sent_at)
+    refused = [text for text in outcomes if text != 'answered']
+    assert len(refused) == 8 - len(sent_at)
+    assert all('rate_limit (10.0 a second) left no turn in time' in text for text in refused)
