@@ -200,7 +200,7 @@ def test_one_odd_job_spoils_only_its_own_entry(server, capsys):
     assert first['server_ids'] == ['srv-1'] and 'msg' not in first
     assert "the answer's status is a list" in odd['msg'] and odd['error']['status'] == 200
     assert third['state'] == 'failed' and third['server_ids'] == []
-    assert result['msg'].startswith('1 of 3 ECS jobs did not end as waited for: (1) ')
+    assert result['msg'].startswith('1 of 3 ECS jobs could not be read: (1) ')
     assert 'Unexpected' not in json.dumps(result)
 
 
