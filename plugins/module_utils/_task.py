@@ -11,7 +11,7 @@ import traceback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED, FAILURE_STATES, job_result
-from ansible_collections.jobwatch.cloud.plugins.module_utils._options import CONNECTION_SPEC, WAIT_SPEC, check_connection
+from ansible_collections.jobwatch.cloud.plugins.module_utils._options import CONNECTION_SPEC, WAIT_SPEC, check_connection, check_wait
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, TIMED_OUT, JobWatch, WaitGoal, Waiter
 
 # How many failed jobs a message names before it only counts the rest.
@@ -64,11 +64,9 @@ class JobTask(object):
         job_ids = self._job_ids(single)
         goal = WaitGoal(api, params['wait_for'])
         waiting = params['wait'] or bool(params['wait_for'])
-        if waiting and params['wait_timeout'] <= 0:
-            raise JobwatchError('check wait_timeout', 'wait_timeout must be more than 0 seconds, got %s' % params['wait_timeout'])
-        if params['wait_interval'] is not None and params['wait_interval'] <= 0:
-            raise JobwatchError('check wait_interval', 'wait_interval must be more than 0 seconds when given, got %s' % params['wait_interval'])
+        check_wait(params, waiting)
         check_connection(params)
+        api.check_params(params)
         if not params['validate_certs']:
             self._warn('TLS certificate verification is off (validate_certs=false): anyone on the path can read '
                        'and change these requests. Use ca_path to trust a private CA instead.')
