@@ -18,7 +18,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_res
 from ansible_collections.jobwatch.cloud.plugins.modules import ecs_job_info
 from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import json_answer
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import html_answer, json_answer
 
 JOB_ID = '2c9eb2c5544cbf6101544f0602af2b4f'
 SECRET = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY'
@@ -341,3 +341,24 @@ def test_a_refused_request_says_what_to_check(server, capsys, message, expected)
     result = run_module(module_args(server), capsys)
     assert result['failed'] is True and expected in result['msg'] and 'APIGW.0301' in result['msg']
 
+
+def test_a_piece_of_a_no_log_option_echoed_in_an_answer_is_masked(server, capsys):
+    token = 'tok-0123456789abcdefghijklmnopqrstuvwxyz'
+    title = 'Forbidden: the gateway refused the temporary credential presented with this request, the token ' + token
+    server.add(html_answer(403, title))
+    result = run_module(module_args(server, security_token=token), capsys)
+    assert result['failed'] is True
+    # The title is cut at 120 characters, inside the token: no_log (whole values only) would miss the piece.
+    assert 'the token ********' in result['msg']
+    assert token[:8] not in json.dumps(result)
+
+
+def test_a_piece_of_a_token_learnt_at_login_echoed_in_an_answer_is_masked(server, capsys):
+    token = 'MIIlogin-token-0123456789abcdefghijklmnopqrstuvwxyz'
+    server.add(json_answer(201, {'token': {'project': {'id': 'p-1'}}}, headers={'X-Subject-Token': token}),
+               json_answer(400, {'error_code': 'APIGW.0101', 'error_msg': 'The token %s... is malformed' % token[:20]}))
+    args = dict(module_args(server, **PASSWORD_LOGIN), iam_endpoint=server.url)
+    result = run_module(dict((key, value) for key, value in args.items() if value is not None), capsys)
+    assert result['failed'] is True
+    assert 'The token ********... is malformed' in result['msg']
+    assert token[:8] not in json.dumps(result)
