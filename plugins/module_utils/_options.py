@@ -83,9 +83,11 @@ def service_url(endpoint, service, region, cloud, option='endpoint', region_vari
 
 
 def check_connection(params):
-    if params.get('ca_path') and not os.path.isfile(params['ca_path']):
-        raise JobwatchError('check ca_path', 'there is no file at %s' % params['ca_path'],
-                            hint='Give the path of a PEM file with the CA certificates to trust')
+    # A PEM bundle, or a directory of certificates hashed by `openssl rehash` (requests takes both).
+    if params.get('ca_path') and not (os.path.isfile(params['ca_path']) or os.path.isdir(params['ca_path'])):
+        raise JobwatchError('check ca_path', 'there is no file or directory at %s' % params['ca_path'],
+                            hint='Give the path of a PEM file with the CA certificates to trust, or of a directory '
+                                 'of certificates hashed by openssl rehash')
     check_number(params, 'timeout', 0, MAX_TIMEOUT, 'seconds', low_allowed=False)
     check_number(params, 'concurrency', 1, MAX_CONCURRENCY, 'requests in flight')
     if params.get('rate_limit') is not None and params['rate_limit'] <= 0:
