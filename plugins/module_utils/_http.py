@@ -247,7 +247,8 @@ class HttpClient(object):
             return Response(status, reply.headers, data, request_id)
         if 300 <= status < 400:
             # Redirects are not followed: a signed request is valid for one URL only.
-            location = str(reply.headers.get('Location') or 'nowhere')[:200]
+            # A login portal may carry the token it was given in its query: masked before the cut.
+            location = self.secrets.mask(str(reply.headers.get('Location') or 'nowhere')[:BODY_LOOKED_AT])[:200]
             raise JobwatchError(what, 'the server redirected the request (HTTP %s) to %s instead of answering'
                                 % (status, location), status=status, request_id=request_id,
                                 hint='Check endpoint: give the URL the service answers on (scheme, host, port, path)')

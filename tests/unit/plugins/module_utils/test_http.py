@@ -568,6 +568,15 @@ def test_a_redirect_says_where_to_and_is_not_followed(server, clock, make_client
     assert len(server.requests) == 1
 
 
+def test_a_redirect_that_echoes_a_token_in_its_location_shows_none_of_it(server, clock, make_client):
+    location = 'https://login.example/portal?' + 'x' * 150 + '&token=' + SECRET_TOKEN
+    server.add(answer(302, '', headers={'Location': location}))
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(secrets=Secrets([SECRET_TOKEN])), server)
+    message = str(caught.value)
+    assert '&token=********' in message and SECRET_TOKEN[:8] not in message
+
+
 def test_https_to_a_plain_http_port_says_the_port_does_not_speak_tls(server, clock, make_client):
     with pytest.raises(JobwatchError) as caught:
         make_client(retries=0).request('GET', server.url.replace('http://', 'https://') + '/v1/p/jobs/j1', 'query job j1')
