@@ -18,11 +18,13 @@ options:
     description:
       - The domain of the Huawei Cloud site.
       - Defaults to V(myhuaweicloud.com), or V(myhuaweicloud.eu) for the European region V(eu-west-101).
+      - Must be a domain name, without a scheme, port or user.
       - If not set, the environment variable E(HW_CLOUD) is used.
     type: str
   project_id:
     description:
-      - The id of the project the job belongs to.
+      - The id of the project the job belongs to (32 hexadecimal digits); one with characters other than letters,
+        digits, C(-) and C(_) is refused.
       - When not given, it is looked up in IAM from O(region) (a project is named after its region), or taken from
         the token of a password login.
       - If not set, the environment variables E(HW_PROJECT_ID), E(HUAWEICLOUD_SDK_PROJECT_ID) and then
@@ -73,13 +75,17 @@ options:
   iam_endpoint:
     description:
       - The IAM endpoint used for password login and project lookup.
-      - Defaults to C(https://iam.REGION.CLOUD).
+      - Defaults to C(https://iam.REGION.CLOUD). Checked like O(endpoint).
       - If not set, the environment variable E(HW_AUTH_URL) is used.
     type: str
 notes:
   - Exactly one way to authenticate is used - O(access_key) and O(secret_key) (with O(security_token) for temporary
     keys), O(auth_token), or O(user_name), O(password) and O(domain_name). Giving two of them is an error, also when
     one comes from an environment variable.
+  - A credential (O(access_key), O(secret_key), O(security_token), O(auth_token), O(user_name), O(password),
+    O(domain_name)) that is empty, or has a control character (a line break) or surrounding white space, is refused
+    before any request, and the message never shows its value. Those sent in a header (O(access_key),
+    O(security_token), O(auth_token)) must also be printable ASCII.
   - Credentials can be written once for all Huawei Cloud modules of this collection with
     C(module_defaults) and the action group C(group/jobwatch.cloud.huaweicloud).
 '''

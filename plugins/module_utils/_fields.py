@@ -10,7 +10,7 @@ not str()-ed into a status, a number is not iterated as a list.
 import json
 
 # How much of an odd value (or of a message) a message quotes.
-QUOTED_CHARS = 500
+QUOTED_CHARS = 2000  # as much as the client shows of a cloud's own error message
 
 
 def field(container, key, kind, default=None):

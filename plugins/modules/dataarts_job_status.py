@@ -32,7 +32,8 @@ options:
     elements: str
   workspace:
     description:
-      - The id of the DataArts Studio workspace, sent as the C(workspace) header.
+      - The id of the DataArts Studio workspace, sent as the C(workspace) header (printable ASCII, no surrounding
+        white space).
       - When not set, the default workspace is used; it is required when there is no default workspace.
     type: str
 extends_documentation_fragment:
@@ -195,6 +196,7 @@ import unicodedata
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import check_text
 from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dicts_at, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiJobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import FAILED, PENDING, RUNNING, STOPPED
@@ -227,6 +229,10 @@ class DataArtsJobApi(HuaweiJobApi):
         if set(text.split('/')) & set(('.', '..')):
             return 'has a "." or ".." part, which would leave the job\'s path', 'Rename the job, or check the name'
         return None
+
+    def check_params(self, params):
+        super(DataArtsJobApi, self).check_params(params)
+        check_text(params, 'workspace', header=True)
 
     def request_headers(self, params):
         return {'workspace': params['workspace']} if params.get('workspace') else None

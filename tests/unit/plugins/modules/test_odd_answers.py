@@ -138,8 +138,8 @@ def test_dataworks_error_that_is_an_object_is_quoted_as_json():
 ], ids=['huawei', 'huawei-nested', 'alibaba'])
 @pytest.mark.parametrize('odd, written', [
     (3, '3'), (True, 'true'), (['a', 1], '["a", 1]'), ({'why': 'quota'}, '{"why": "quota"}'),
-    # Cut to 500 characters, the last three of them "...".
-    ({'text': 'x' * 1000}, '{"text": "' + 'x' * (500 - 3 - 10) + '...'),
+    # Cut to 2000 characters, the last three of them "...".
+    ({'text': 'x' * 3000}, '{"text": "' + 'x' * (2000 - 3 - 10) + '...'),
 ], ids=['int', 'bool', 'list', 'object', 'long-object'])
 def test_error_code_and_message_of_any_type_are_read_as_text(conventions, body, odd, written):
     code, message = conventions.read_error(body(odd, odd))
