@@ -10,6 +10,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_iam import IamEndpoint, iam_urls
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import http_settings, service_url
@@ -26,7 +27,7 @@ ARGUMENT_SPEC = dict(
     user_name=dict(type='str', fallback=(env_fallback, ['HW_USER_NAME'])),
     password=dict(type='str', no_log=True, fallback=(env_fallback, ['HW_USER_PASSWORD'])),
     domain_name=dict(type='str', fallback=(env_fallback, ['HW_DOMAIN_NAME'])),
-    iam_endpoint=dict(type='str', fallback=(env_fallback, ['HW_AUTH_URL'])),
+    iam_endpoint=dict(type='str', fallback=(env_fallback, ['HW_AUTH_URL', 'HUAWEICLOUD_SDK_IAM_ENDPOINT'])),
 )
 
 CONSTRAINTS = dict(
@@ -111,12 +112,15 @@ class HuaweiConnection(object):
         self.endpoint = service_url(params.get('endpoint'), service, self.region, self._cloud)
         self.http = HttpClient(HuaweiConventions(), **http_settings(params))
         self._project_id = params.get('project_id')
+        self._iam = None
         self.auth = self._auth(params, on_secret)
 
     @property
-    def iam_endpoint(self):
-        # Only password login and project lookup need IAM; a region is not required otherwise.
-        return service_url(self.params.get('iam_endpoint'), 'iam', self.region, self._cloud, option='iam_endpoint')
+    def iam(self):
+        # Only password login and project lookup need IAM: its URL is worked out (and checked) on first use.
+        if self._iam is None:
+            self._iam = IamEndpoint(iam_urls(self.params.get('iam_endpoint'), self.region, self._cloud))
+        return self._iam
 
     def _auth(self, params, on_secret):
         if params.get('auth_token'):
@@ -126,7 +130,7 @@ class HuaweiConnection(object):
         if params.get('user_name'):
             if not (self._project_id or self.region):
                 raise JobwatchError('log in to IAM', 'password login needs a project: give region or project_id')
-            return PasswordAuth(self.http, self.iam_endpoint, params['user_name'], params['password'], params['domain_name'],
+            return PasswordAuth(self.http, self.iam, params['user_name'], params['password'], params['domain_name'],
                                 project_id=self._project_id, project_name=self.region, on_secret=on_secret)
         raise JobwatchError('authenticate to Huawei Cloud', 'no credentials were given', hint=CREDENTIALS_HINT)
 
@@ -150,12 +154,17 @@ class HuaweiConnection(object):
         if not self.region:
             raise JobwatchError('find the project', 'neither project_id nor region was given', hint='Give project_id or region')
         what = 'look up the project id of region %s in IAM' % self.region
-        reply = self.http.request('GET', self.iam_endpoint + '/v3/projects', what, query=[('name', self.region)],
-                                  auth=self.auth, deadline=deadline)
-        projects = reply.data.get('projects') or []
+        reply = self.iam.request(self.http, 'GET', '/v3/projects', what, query=[('name', self.region)],
+                                 auth=self.auth, deadline=deadline)
+        projects = [project for project in reply.data.get('projects') or [] if isinstance(project, dict)]
         if not projects or not projects[0].get('id'):
             raise JobwatchError(what, 'IAM knows no project named %s' % self.region, request_id=reply.request_id,
                                 hint='Check region, or give project_id')
+        if len(projects) > 1:
+            # As the SDK does ("Multiple project ids found"): taking the first would watch a job in the wrong project.
+            raise JobwatchError(what, 'multiple project ids found for the name %s: %s' % (
+                self.region, ', '.join(str(project.get('id')) for project in projects)), request_id=reply.request_id,
+                hint='Give project_id: the one the job belongs to')
         return projects[0]['id']
 
     def get(self, path, what, deadline=None, headers=None, accept=None, **segments):

@@ -78,6 +78,17 @@ def test_password_login_then_token_calls(emulator):
     assert call(emulator, "GET", "/v3/projects?name=xx-nowhere-1", {"X-Auth-Token": token})[2]["projects"] == []
 
 
+def test_a_region_can_have_two_projects_of_its_name():
+    # Sub-projects share the region's name in this account: IAM lists both, as the SDK guards against.
+    with Emulator(credentials={"more_projects": {"1111aaaa2222bbbb3333cccc4444dddd": "cn-north-4"}}) as emu:
+        token = token_for(emu, "ap-southeast-1")
+        status, _response, projects = call(emu, "GET", "/v3/projects?name=cn-north-4", {"X-Auth-Token": token})
+        assert (status, [p["id"] for p in projects["projects"]]) == (200, [NORTH, "1111aaaa2222bbbb3333cccc4444dddd"])
+        assert [p["id"] for p in call(emu, "GET", "/v3/projects?name=ap-southeast-1", {"X-Auth-Token": token})[2]["projects"]] == [SOUTHEAST]
+    with pytest.raises(ValueError):
+        Identity.with_overrides({"more_projects": ["1111aaaa2222bbbb3333cccc4444dddd"]})
+
+
 def test_token_of_another_project_is_forbidden(emulator):
     status, _response, body = call(emulator, "GET", job_path("job-ok"), {"X-Auth-Token": token_for(emulator, "ap-southeast-1")})
     assert (status, body["error"]["code"]) == (403, "Ecs.0023")
