@@ -40,6 +40,11 @@ CREDENTIALS_HINT = ('Give access_key and secret_key (or HW_ACCESS_KEY and HW_SEC
                     'or user_name, password and domain_name (or HW_USER_NAME, HW_USER_PASSWORD and HW_DOMAIN_NAME)')
 
 THROTTLING_CODES = frozenset(('APIG.0308', 'APIGW.0308'))
+# The gateway's 404 for a path it has no API at: a wrong endpoint or region, never a missing job.
+NO_SUCH_API_CODES = frozenset(('APIG.0101', 'APIGW.0101'))
+# Where an error's code and message are, in the order the SDK tries them.
+ERROR_KEY_PAIRS = (('error_code', 'error_msg'), ('errorCode', 'errorMsg'), ('code', 'message'))
+NESTING_READ = 3  # how deep nested error objects are looked into
 # The gateway names the quota it applied: "policy user over ratelimit,limit:200,time:5 minute".
 THROTTLE_POLICY = re.compile(r'limit:\s*(\d+)\s*,\s*time:\s*(\d+)\s*(second|minute|hour|day)s?', re.I)
 UNIT_SECONDS = dict(second=1, minute=60, hour=3600, day=86400)
@@ -47,7 +52,13 @@ TRANSIENT_STATUSES = frozenset((500, 502, 503, 504))
 
 
 class HuaweiConventions(object):
-    """How Huawei Cloud APIs and their gateway report errors and throttling."""
+    """How Huawei Cloud APIs and their gateway report errors and throttling.
+
+    ``busy_codes``: a service's own "system busy, try again later" codes, retried like throttling.
+    """
+
+    def __init__(self, busy_codes=()):
+        self.busy_codes = frozenset(busy_codes)
 
     @staticmethod
     def request_id(headers, data):
@@ -55,16 +66,20 @@ class HuaweiConventions(object):
 
     @staticmethod
     def read_error(data):
-        # Three shapes are in use: the gateway's and most services' {error_code, error_msg};
-        # ECS and IAM's {"error": {code, message}}; ECS job queries' top-level {code, message}.
-        nested = data.get('error') if isinstance(data.get('error'), dict) else {}
-        code = data.get('error_code') or nested.get('code') or data.get('code')
-        message = data.get('error_msg') or nested.get('message') or data.get('message')
+        # As the SDK reads them (huaweicloudsdkcore exceptions/exception_handler.py): the first pair of
+        # keys present at the top, else the same pairs inside a nested object ({"error": {code, message}}).
+        code, message = _error_pair(data)
+        if code is None and message is None:
+            # A lone code without its message key: still the cloud's own word.
+            code = next((data[key] for key, _message in ERROR_KEY_PAIRS if data.get(key) is not None), None)
+        if data.get('encoded_authorization_message'):
+            # IAM can decode it to say which policy denied the request: worth quoting in a ticket.
+            note = '(encoded authorization message: %s)' % data['encoded_authorization_message']
+            message = '%s %s' % (message, note) if message else note
         return (str(code) if code is not None else None), message
 
-    @staticmethod
-    def is_throttled(status, code):
-        return status == 429 or code in THROTTLING_CODES
+    def is_throttled(self, status, code):
+        return status == 429 or code in THROTTLING_CODES or code in self.busy_codes
 
     @staticmethod
     def is_transient(status, code):
@@ -85,6 +100,8 @@ class HuaweiConventions(object):
     @staticmethod
     def hint(status, code, message=None):
         text = (message or '').lower()
+        if code in NO_SUCH_API_CODES:
+            return 'The gateway has no such API at this address: check endpoint and region'
         if status == 401 and ('date' in text or 'signature expired' in text or 'time' in text):
             return ('The gateway refused the request\'s date (X-Sdk-Date): this machine\'s clock is off by more than '
                     '15 minutes. Set it right (NTP) and try again')
@@ -97,6 +114,19 @@ class HuaweiConventions(object):
         return None
 
 
+def _error_pair(data, depth=0):
+    for code_key, message_key in ERROR_KEY_PAIRS:
+        if code_key in data and message_key in data:
+            return data[code_key], data[message_key]
+    if depth < NESTING_READ:
+        for value in data.values():
+            if isinstance(value, dict):
+                found = _error_pair(value, depth + 1)
+                if found != (None, None):
+                    return found
+    return None, None
+
+
 def default_cloud(region):
     # The European site is a separate cloud with its own domain.
     return 'myhuaweicloud.eu' if region and region.startswith('eu-west-1') else 'myhuaweicloud.com'
@@ -105,12 +135,12 @@ def default_cloud(region):
 class HuaweiConnection(object):
     """An authenticated way to GET one Huawei service's project-scoped resources."""
 
-    def __init__(self, params, service, on_secret):
+    def __init__(self, params, service, on_secret, busy_codes=()):
         self.params = params
         self.region = params.get('region')
         self._cloud = params.get('cloud') or default_cloud(self.region)
         self.endpoint = service_url(params.get('endpoint'), service, self.region, self._cloud)
-        self.http = HttpClient(HuaweiConventions(), **http_settings(params))
+        self.http = HttpClient(HuaweiConventions(busy_codes), **http_settings(params))
         self._project_id = params.get('project_id')
         self._iam = None
         self.auth = self._auth(params, on_secret)
@@ -183,9 +213,11 @@ class HuaweiJobApi(JobApi):
     options = {}
     service = None   # host prefix: https://{service}.{region}.{cloud}
     path = None      # e.g. /v1/{project_id}/jobs/{job_id}; the id fills the id_option placeholder
+    busy_codes = ()  # the service's "system busy, try again later" error codes: retried like throttling
+    wrong_address_codes = NO_SUCH_API_CODES
 
     def connect(self, params, on_secret):
-        return HuaweiConnection(params, self.service, on_secret)
+        return HuaweiConnection(params, self.service, on_secret, busy_codes=self.busy_codes)
 
     def request_headers(self, params):
         return None

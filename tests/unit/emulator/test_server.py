@@ -112,7 +112,7 @@ def test_unknown_api_and_unknown_job(emulator):
     status, _response, body = call(emulator, "GET", "/v9/whatever")
     assert (status, body["error_code"]) == (404, "APIG.0101")
     status, _response, body = call(emulator, "GET", job_path("no-such-job"), {"X-Auth-Token": token_for(emulator)})
-    assert (status, body) == (404, {"error": {"code": "Common.0011", "message": "Failed to query system tasks."}})
+    assert (status, body) == (400, {"error": {"code": "Common.0011", "message": "Failed to query system tasks."}})
 
 
 def test_control_api_counts_and_resets(emulator):
@@ -153,7 +153,7 @@ def test_answer_faults_in_order_on_one_kept_alive_connection(emulator):
     statuses = [call(emulator, "GET", job_path("job-burst"), token, connection=connection)[0] for _attempt in range(4)]
     assert statuses == [503, 503, 429, 200]
     statuses = [call(emulator, "GET", job_path("job-gone"), token, connection=connection)[0] for _attempt in range(3)]
-    assert statuses == [200, 404, 404]
+    assert statuses == [200, 400, 400]
 
 
 def test_global_faults(emulator):

@@ -11,6 +11,9 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConnection, HuaweiConventions, default_cloud
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_iam import REGIONAL_IAM_REGIONS, IamEndpoint, iam_urls
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import service_url
+from ansible_collections.jobwatch.cloud.plugins.modules.cfw_job_info import CfwJobApi
+from ansible_collections.jobwatch.cloud.plugins.modules.dataarts_job_status import DataArtsJobApi
+from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import ScriptedServer, json_answer
 
 
@@ -55,6 +58,17 @@ def test_bad_endpoint_or_region_is_refused(endpoint, region, words):
     ({'code': 'Ecs.0614', 'message': 'bad id'}, 'Ecs.0614', 'bad id'),
     ({'error_code': 400, 'error_msg': 'numeric code'}, '400', 'numeric code'),
     ({'status': 'RUNNING'}, None, None),
+    # The SDK's other spellings and nestings (huaweicloudsdkcore exceptions/exception_handler.py).
+    ({'errorCode': 'DLF.3051', 'errorMsg': 'camel case'}, 'DLF.3051', 'camel case'),
+    ({'error': {'error_code': 'IAM.0002', 'error_msg': 'nested snake case'}}, 'IAM.0002', 'nested snake case'),
+    ({'result': {'errorCode': 'X.1', 'errorMsg': 'nested camel case'}}, 'X.1', 'nested camel case'),
+    # A pair at the top wins over a nested one, and a pair over a lone code.
+    ({'error_code': 'A.1', 'error_msg': 'top', 'error': {'code': 'B.2', 'message': 'nested'}}, 'A.1', 'top'),
+    ({'error_code': 'A.1', 'error': {'code': 'B.2', 'message': 'nested'}}, 'B.2', 'nested'),
+    ({'error_code': 'A.1'}, 'A.1', None),
+    ({'error_code': 'IAM.0003', 'error_msg': 'Policy doesn\'t allow ecs:cloudServers:list to be performed.',
+      'encoded_authorization_message': 'vQo2nT9Bz'},
+     'IAM.0003', 'Policy doesn\'t allow ecs:cloudServers:list to be performed. (encoded authorization message: vQo2nT9Bz)'),
 ])
 def test_error_shapes(data, code, message):
     assert HuaweiConventions.read_error(data) == (code, message)
@@ -64,10 +78,27 @@ def test_error_shapes(data, code, message):
     (429, None, True, False), (400, 'APIG.0308', True, False), (403, 'APIGW.0308', True, False),
     (500, None, False, True), (502, None, False, True), (503, None, False, True), (504, None, False, True),
     (400, 'Ecs.0005', False, False), (404, None, False, False), (501, None, False, False),
+    (400, 'CFW.00100001', False, False),  # a busy code only for the service that names it
 ])
 def test_throttling_and_transient_statuses(status, code, throttled, transient):
-    assert HuaweiConventions.is_throttled(status, code) is throttled
-    assert HuaweiConventions.is_transient(status, code) is transient
+    assert HuaweiConventions().is_throttled(status, code) is throttled
+    assert HuaweiConventions().is_transient(status, code) is transient
+
+
+@pytest.mark.parametrize('api, busy', [
+    (CfwJobApi(), ('CFW.00100001', 'CFW.00109004')), (EcsJobApi(), ('Ecs.0002',)), (DataArtsJobApi(), ()),
+])
+def test_each_service_busy_codes_are_retried_like_throttling(api, busy):
+    with ScriptedServer() as server:
+        conventions = api.connect(params(server), on_secret=None).http.conventions
+    for code in ('CFW.00100001', 'CFW.00109004', 'Ecs.0002'):
+        assert conventions.is_throttled(400, code) is (code in busy)
+    assert conventions.is_throttled(400, 'APIG.0308')
+
+
+@pytest.mark.parametrize('code', ['APIG.0101', 'APIGW.0101'])
+def test_the_gateways_no_such_api_hints_at_endpoint_and_region(code):
+    assert 'check endpoint and region' in HuaweiConventions.hint(404, code, 'The API does not exist or has not been published')
 
 
 def params(server, **extra):
