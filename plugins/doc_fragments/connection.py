@@ -21,7 +21,8 @@ options:
     default: true
   ca_path:
     description:
-      - A PEM file of the CA certificates to trust instead of the system's.
+      - A PEM file of the CA certificates to trust instead of the system's, or a directory of CA certificates
+        named by their subject hash (as C(openssl rehash) names them).
     type: path
   timeout:
     description:
@@ -39,6 +40,11 @@ options:
   rate_limit:
     description:
       - At most this many requests per second to the endpoint, spaced evenly, whichever job they are for.
+      - The limit holds for one task on one host. Tasks running at once (several hosts of a play, C(async)
+        tasks, other playbooks) each keep their own; to share one account's quota among many hosts, wait from one
+        host (for example with O(job_ids) and C(run_once)), or give each host its share of the quota.
+      - A request whose turn would come after O(wait_timeout) is not sent at all; queued requests never burst
+        at the deadline.
       - Unlimited when not set; throttling answers from the cloud slow every request of the task anyway.
     type: float
 notes:

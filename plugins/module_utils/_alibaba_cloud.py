@@ -68,11 +68,13 @@ class AlibabaConventions(object):
         return None
 
     @staticmethod
-    def hint(status, code, message=None):
+    def hint(status, code, message=None, auth=None):
         code = code or ''
         if 'TimeStamp' in code or 'Timestamp' in code:
             return 'The request date was refused: check this machine\'s clock'
         if code.startswith(CREDENTIAL_CODES) or status in (401, 403):
+            if auth is not None:
+                return auth.refused_hint()
             return 'Check access_key, secret_key and, for STS credentials, security_token'
         return None
 
@@ -89,6 +91,11 @@ class Acs3Auth(object):
     @staticmethod
     def refresh():
         return False
+
+    def refused_hint(self):
+        if self._security_token:
+            return 'Check access_key, secret_key and security_token: STS credentials expire together (get new ones)'
+        return 'Check access_key and secret_key; STS credentials (access keys starting STS.) also need security_token'
 
 
 class AlibabaConnection(object):

@@ -156,6 +156,9 @@ class HttpClient(object):
     def _give_up(self, what, host, error, attempt):
         """The error to raise when retrying stops: the last failure, or why nothing could be sent."""
         if error is None:
+            if not self.throttled_answers and self.pacer.rate_limit:
+                return JobwatchError(what, 'no request could be sent to %s before the deadline: rate_limit (%s a second) '
+                                           'left no turn in time' % (host, self.pacer.rate_limit), transient=True)
             return JobwatchError(what, 'no request could be sent to %s before the deadline: the cloud had asked '
                                        'us to slow down' % host, transient=True, throttled=True)
         if self.retry.retries:
@@ -180,9 +183,7 @@ class HttpClient(object):
                 reply = self.session.request(method, full_url, headers=headers, data=body or None, verify=self._verify,
                                              timeout=self.timeout, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
-            raise JobwatchError(what, 'TLS verification of %s failed (%s)' % (urlsplit(url).netloc, _reason(exc)),
-                                hint='Give the CA that signed the endpoint certificate in ca_path, '
-                                     'or set validate_certs=false for a trusted test endpoint')
+            raise _tls_failure(what, url, exc)
         except requests.exceptions.Timeout:
             raise _Transient(JobwatchError(what, 'no answer from %s within the %s s timeout' % (urlsplit(url).netloc, self.timeout)))
         except requests.exceptions.ConnectionError as exc:
@@ -191,12 +192,18 @@ class HttpClient(object):
             raise _Transient(JobwatchError(what, 'the answer from %s broke off: %s' % (urlsplit(url).netloc, _reason(exc))))
         except requests.exceptions.RequestException as exc:
             raise JobwatchError(what, 'the request could not be sent: %s' % _reason(exc))
-        return self._read(reply, what, accept)
+        return self._read(reply, what, accept, auth)
 
-    @staticmethod
-    def _connection_failure(what, url, exc):
+    def _connection_failure(self, what, url, exc):
         reason = _reason(exc)
         host = urlsplit(url).netloc
+        if isinstance(exc, requests.exceptions.ProxyError):
+            # The proxy refused or broke the connection, not the endpoint: name the proxy (never its password).
+            proxies = dict(requests.utils.get_environ_proxies(url) if self.session.trust_env else {}, **self.session.proxies)
+            proxy = requests.utils.select_proxy(url, proxies)
+            return _Transient(JobwatchError(what, 'connection to %s through the proxy %s failed: %s'
+                                            % (host, _without_user_info(proxy), reason),
+                                            hint='Check the proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) or reach the endpoint without it'))
         # A name that does not resolve will not resolve on the next try either.
         if re.search(r'Name or service not known|nodename nor servname|getaddrinfo failed|Temporary failure in name resolution'
                      r'|No address associated|NameResolutionError', reason):
@@ -204,7 +211,7 @@ class HttpClient(object):
                                  hint='Check region, cloud and endpoint')
         return _Transient(JobwatchError(what, 'connection to %s failed: %s' % (host, reason)))
 
-    def _read(self, reply, what, accept):
+    def _read(self, reply, what, accept, auth=None):
         conventions = self.conventions
         request_id = conventions.request_id(reply.headers, None)
         text = reply.text
@@ -224,16 +231,47 @@ class HttpClient(object):
             if problem:
                 raise _Transient(JobwatchError(what, problem, status=status, request_id=request_id))
             return Response(status, reply.headers, data, request_id)
+        if 300 <= status < 400:
+            # Redirects are not followed: a signed request is valid for one URL only.
+            location = str(reply.headers.get('Location') or 'nowhere')[:200]
+            raise JobwatchError(what, 'the server redirected the request (HTTP %s) to %s instead of answering'
+                                % (status, location), status=status, request_id=request_id,
+                                hint='Check endpoint: give the URL the service answers on (scheme, host, port, path)')
         code, message = conventions.read_error(data) if data is not None else (None, None)
         if not message:
             message = 'the answer was %s' % (shape if data is None else 'an error without a message')
         error = JobwatchError(what, message, status=status, code=code, request_id=request_id,
-                              hint=conventions.hint(status, code, message))
+                              hint=conventions.hint(status, code, message, auth))
         throttled = conventions.is_throttled(status, code)
         if status == 401 or throttled or conventions.is_transient(status, code):
             # A server that says when to come back (throttling, a 503 in maintenance) is believed.
             raise _Transient(error, server_pause=conventions.server_pause(reply.headers), throttled=throttled)
         raise error
+
+
+def _tls_failure(what, url, exc):
+    host = urlsplit(url).netloc
+    reason = _reason(exc)
+    if re.search(r'WRONG_VERSION_NUMBER|wrong version number|record layer failure', reason):
+        # The answer was not TLS at all: an https:// URL on a port that speaks plain HTTP.
+        return JobwatchError(what, '%s does not speak TLS on that port (%s)' % (host, reason),
+                             hint='Use http:// for this endpoint, or the port that serves HTTPS')
+    return JobwatchError(what, 'TLS verification of %s failed (%s)' % (host, reason),
+                         hint='Give the CA that signed the endpoint certificate in ca_path, '
+                              'or set validate_certs=false for a trusted test endpoint')
+
+
+def _without_user_info(url):
+    """A proxy URL as it may be shown: scheme, host and port, never a user or password."""
+    try:
+        parts = urlsplit(url or '')
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if not host:
+        return '(from the environment)'
+    host = '[%s]' % host if ':' in host else host
+    return '%s://%s%s' % (parts.scheme or 'http', host, ':%d' % port if port else '')
 
 
 def _innermost(exc):

@@ -15,6 +15,9 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_signer impo
 # again would only loop.
 FRESH_TOKEN_SECONDS = 1.0
 
+LOGIN_HINT = ('Check user_name, password and domain_name (or HW_USER_NAME, HW_USER_PASSWORD and HW_DOMAIN_NAME); '
+              'a locked user or an expired password is refused the same way')
+
 
 class AkSkAuth(object):
     """Permanent or temporary (with ``security_token``) access keys, signed per request."""
@@ -37,6 +40,13 @@ class AkSkAuth(object):
     def refresh():
         return False
 
+    def refused_hint(self):
+        if self._security_token:
+            return ('Check access_key, secret_key and security_token: temporary access keys expire together with '
+                    'their security token (get new ones)')
+        return ('Check access_key and secret_key; temporary access keys (from an agency or a federated login) also '
+                'need security_token (or HW_SECURITY_TOKEN)')
+
 
 class TokenAuth(object):
     """An IAM token the user already has, sent as ``X-Auth-Token``."""
@@ -53,6 +63,10 @@ class TokenAuth(object):
     @staticmethod
     def refresh():
         return False
+
+    @staticmethod
+    def refused_hint():
+        return 'The IAM token is not valid (tokens last 24 hours): give a new auth_token, or log in with user_name and password'
 
 
 class PasswordAuth(object):
@@ -84,9 +98,14 @@ class PasswordAuth(object):
             'scope': {'project': scope},
         }}
         what = 'log in to IAM as %s in domain %s' % (self._user_name, self._domain_name)
-        reply = self._iam.request(self._http, 'POST', '/v3/auth/tokens', what,
-                                  headers={'Content-Type': 'application/json;charset=UTF-8'},
-                                  body=json.dumps(body).encode('utf-8'))
+        try:
+            reply = self._iam.request(self._http, 'POST', '/v3/auth/tokens', what,
+                                      headers={'Content-Type': 'application/json;charset=UTF-8'},
+                                      body=json.dumps(body).encode('utf-8'))
+        except JobwatchError as error:
+            if error.status in (400, 401, 403):
+                error.hint = LOGIN_HINT
+            raise
         token = reply.headers.get('X-Subject-Token')
         if not token:
             raise JobwatchError(what, 'IAM answered without an X-Subject-Token header', status=reply.status,
@@ -108,6 +127,11 @@ class PasswordAuth(object):
         headers = dict(headers)
         headers['X-Auth-Token'] = self._sent.token = self.ensure_login()
         return headers
+
+    @staticmethod
+    def refused_hint():
+        return ('IAM gave a token to user_name that the service refused: check that the user may use this project '
+                '(project_id or region) and this service')
 
     def refresh(self):
         with self._lock:

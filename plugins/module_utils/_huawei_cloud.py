@@ -98,15 +98,16 @@ class HuaweiConventions(object):
         return int(match.group(1)), float(int(match.group(2)) * UNIT_SECONDS[match.group(3).lower()])
 
     @staticmethod
-    def hint(status, code, message=None):
-        text = (message or '').lower()
+    def hint(status, code, message=None, auth=None):
+        """What to do about an error; for a 401, the credential that was refused (``auth``) says what to check."""
+        text = str(message or '').lower()
         if code in NO_SUCH_API_CODES:
             return 'The gateway has no such API at this address: check endpoint and region'
         if status == 401 and ('date' in text or 'signature expired' in text or 'time' in text):
             return ('The gateway refused the request\'s date (X-Sdk-Date): this machine\'s clock is off by more than '
                     '15 minutes. Set it right (NTP) and try again')
-        if status == 401 and 'token' in text:
-            return 'The IAM token is not valid (tokens last 24 hours): give a new auth_token, or log in with user_name and password'
+        if status == 401 and auth is not None:
+            return auth.refused_hint()
         if status == 401:
             return 'Check the credentials (access_key and secret_key, security_token for temporary keys, or auth_token)'
         if status == 403:

@@ -48,9 +48,11 @@ def service_url(endpoint, service, region, cloud, option='endpoint', region_vari
 
 
 def check_connection(params):
-    if params.get('ca_path') and not os.path.isfile(params['ca_path']):
-        raise JobwatchError('check ca_path', 'there is no file at %s' % params['ca_path'],
-                            hint='Give the path of a PEM file with the CA certificates to trust')
+    # A PEM bundle, or a directory of certificates hashed by `openssl rehash` (requests takes both).
+    if params.get('ca_path') and not (os.path.isfile(params['ca_path']) or os.path.isdir(params['ca_path'])):
+        raise JobwatchError('check ca_path', 'there is no file or directory at %s' % params['ca_path'],
+                            hint='Give the path of a PEM file with the CA certificates to trust, or of a directory '
+                                 'of certificates hashed by openssl rehash')
     if params['timeout'] <= 0:
         raise JobwatchError('check timeout', 'timeout must be more than 0 seconds, got %s' % params['timeout'])
     if params['concurrency'] < 1:

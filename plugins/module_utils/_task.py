@@ -146,7 +146,8 @@ class JobTask(object):
         if failing:
             named = ' '.join('(%d) %s' % (number, text) for number, text in enumerate(problems[:NAMED_IN_MESSAGE], 1))
             more = ' (and %d more)' % (len(problems) - NAMED_IN_MESSAGE) if len(problems) > NAMED_IN_MESSAGE else ''
-            result['msg'] = '%d of %d %ss did not end as waited for: %s%s' % (len(problems), len(jobs), api.noun, named, more)
+            outcome = 'did not end as waited for' if waiting else 'could not be read'
+            result['msg'] = '%d of %d %ss %s: %s%s' % (len(problems), len(jobs), api.noun, outcome, named, more)
         return failing, result
 
     def _error_message(self, watch):

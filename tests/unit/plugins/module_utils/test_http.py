@@ -71,6 +71,10 @@ class RecordingAuth(object):
             self.token = 'token-%d' % (self.refreshes + 1)
         return self.refreshable
 
+    @staticmethod
+    def refused_hint():
+        return 'Check the recording token'
+
 
 def get(client, server, path='/v1/p/jobs/j1', **kwargs):
     return client.request('GET', server.url + path, 'query ECS job j1', **kwargs)
@@ -506,3 +510,86 @@ def test_rate_limit_slots_are_shared_by_concurrent_workers(server, make_client):
     assert len(sent) == 8
     slots.sort()
     assert all(later - earlier == pytest.approx(0.02) for earlier, later in zip(slots, slots[1:]))
+
+
+def test_a_redirect_says_where_to_and_is_not_followed(server, clock, make_client):
+    server.add(answer(302, '<html><body>Found</body></html>', headers={'Location': 'https://login.example/portal'},
+                      content_type='text/html'), OK)
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(), server)
+    message = str(caught.value)
+    assert 'redirected the request (HTTP 302) to https://login.example/portal' in message
+    assert 'Check endpoint' in message and 'not valid JSON' not in message
+    assert len(server.requests) == 1
+
+
+def test_https_to_a_plain_http_port_says_the_port_does_not_speak_tls(server, clock, make_client):
+    with pytest.raises(JobwatchError) as caught:
+        make_client(retries=0).request('GET', server.url.replace('http://', 'https://') + '/v1/p/jobs/j1', 'query job j1')
+    message = str(caught.value)
+    assert 'does not speak TLS on that port' in message and 'Use http://' in message
+    assert 'ca_path' not in message
+
+
+def test_a_refused_proxy_is_named_without_its_password(server, clock, make_client, monkeypatch):
+    proxy_port = closed_port_url().rsplit(':', 1)[1]
+    monkeypatch.setenv('HTTP_PROXY', 'http://proxyuser:proxy-secret-9@127.0.0.1:%s' % proxy_port)
+    monkeypatch.setenv('NO_PROXY', '')
+    monkeypatch.delenv('no_proxy', raising=False)
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=0), server)
+    message = str(caught.value)
+    assert 'through the proxy http://127.0.0.1:%s failed' % proxy_port in message
+    assert 'proxy-secret-9' not in message and 'proxyuser' not in message
+    assert 'HTTPS_PROXY' in message
+    assert server.requests == []
+
+
+def test_a_refused_password_login_names_the_login_options(server, clock, make_client):
+    server.add(json_answer(401, {'error': {'code': 401, 'message': 'The username or password is wrong.', 'title': 'Unauthorized'}}))
+    auth = PasswordAuth(make_client(), server.url, 'demo-user', 'demo-password-1', 'demo-domain', project_id='p')
+    with pytest.raises(JobwatchError) as caught:
+        auth.ensure_login()
+    message = str(caught.value)
+    assert 'Check user_name, password and domain_name' in message and 'HW_USER_PASSWORD' in message
+    assert 'access_key' not in message and 'demo-password-1' not in message
+
+
+def test_requests_queued_by_rate_limit_do_not_burst_at_the_deadline(server):
+    # Real clock: 8 workers at once, 10 requests a second, 0.35 s left. Only the turns inside the
+    # deadline are taken, each 0.1 s after the last; the others give up without sending anything.
+    server.set_default(OK)
+    client = HttpClient(HuaweiConventions(), timeout=5.0, rate_limit=10.0, pool_size=8)
+    deadline = client.pacer._clock() + 0.35
+    outcomes, sent_at, lock = [], [], threading.Lock()
+    original = client._attempt
+
+    def timed_attempt(*args):
+        with lock:
+            sent_at.append(client.pacer._clock())
+        return original(*args)
+
+    client._attempt = timed_attempt
+
+    def one():
+        try:
+            get(client, server, deadline=deadline)
+            outcome = 'answered'
+        except JobwatchError as error:
+            outcome = str(error)
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=one) for dummy in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    client.session.close()
+    sent_at.sort()
+    assert 3 <= len(sent_at) <= 4 and len(server.requests) == len(sent_at)
+    assert all(later - earlier >= 0.09 for earlier, later in zip(sent_at, sent_at[1:]))
+    assert all(moment < deadline for moment in sent_at)
+    refused = [text for text in outcomes if text != 'answered']
+    assert len(refused) == 8 - len(sent_at)
+    assert all('rate_limit (10.0 a second) left no turn in time' in text for text in refused)

@@ -289,12 +289,30 @@ def test_a_job_unknown_from_the_start_is_not_called_gone(server, capsys):
     assert result['msg'].startswith('Failed to query ECS job %s, HTTP 404, error code Common.0011' % JOB_ID)
 
 
-@pytest.mark.parametrize('message, expected', [
-    ('Incorrect IAM authentication information: verify aksk signature fail', 'Check the credentials'),
-    ('Incorrect IAM authentication information: x-sdk-date is expired', "this machine's clock is off"),
-    ('Incorrect IAM authentication information: token expires', 'The IAM token is not valid'),
+@pytest.mark.parametrize('message, credentials, expected', [
+    ('Incorrect IAM authentication information: verify aksk signature fail', {},
+     'Check access_key and secret_key; temporary access keys (from an agency or a federated login) also need security_token'),
+    ('Incorrect IAM authentication information: verify aksk signature fail', dict(security_token='st-1'),
+     'temporary access keys expire together with their security token'),
+    ('Incorrect IAM authentication information: x-sdk-date is expired', {}, "this machine's clock is off"),
+    ('Incorrect IAM authentication information: token expires', dict(access_key=None, secret_key=None, auth_token='tok-1'),
+     'The IAM token is not valid'),
 ])
-def test_a_refused_request_says_what_to_check(server, capsys, message, expected):
+def test_a_refused_request_says_what_to_check(server, capsys, message, credentials, expected):
     server.add(json_answer(401, {'error_code': 'APIGW.0301', 'error_msg': message, 'request_id': 'r-401'}))
-    result = run_module(module_args(server), capsys)
+    args = dict((key, value) for key, value in module_args(server, **credentials).items() if value is not None)
+    result = run_module(args, capsys)
     assert result['failed'] is True and expected in result['msg'] and 'APIGW.0301' in result['msg']
+    assert 'IAM token' not in result['msg'] or 'auth_token' in credentials
+
+
+def test_a_query_of_many_unknown_jobs_says_they_could_not_be_read(server, capsys):
+    unknown = json_answer(400, {'error': {'code': 'Common.0011', 'message': 'Failed to query system tasks.'}})
+    server.add(unknown, unknown)
+    args = module_args(server, job_ids=['job-a', 'job-b'])
+    del args['job_id']
+    result = run_module(args, capsys)
+    assert result['failed'] is True
+    assert result['msg'].startswith('2 of 2 ECS jobs could not be read: (1) Failed to query ECS job job-a')
+    assert 'waited for' not in result['msg']
+    assert [entry['job_id'] for entry in result['jobs']] == ['job-a', 'job-b']
