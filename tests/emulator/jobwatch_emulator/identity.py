@@ -81,7 +81,7 @@ class Identity:
 
     def all_projects(self):
         """(name, id) of every project of this account, the regions' own first."""
-        return [(name, pid) for name, pid in self.projects.items()] + [(name, pid) for pid, name in self.more_projects.items()]
+        return list(self.projects.items()) + [(name, pid) for pid, name in self.more_projects.items()]
 
     def region_of(self, project_id: str) -> Optional[str]:
         """The region (project name) of a project id of this account."""
