@@ -42,7 +42,7 @@ options:
       - At most this many requests per second to the endpoint, spaced evenly, whichever job they are for.
       - The limit holds for one task on one host. Tasks running at once (several hosts of a play, C(async)
         tasks, other playbooks) each keep their own; to share one account's quota among many hosts, wait from one
-        host (for example with O(job_ids) and C(run_once)), or give each host its share of the quota.
+        host (for example with C(job_ids) and C(run_once)), or give each host its share of the quota.
       - A request whose turn would come after O(wait_timeout) is not sent at all; queued requests never burst
         at the deadline.
       - Unlimited when not set; throttling answers from the cloud slow every request of the task anyway.
