@@ -62,7 +62,8 @@ class HuaweiConventions(object):
 
     @staticmethod
     def request_id(headers, data):
-        return headers.get('X-Request-Id') or (data or {}).get('request_id')
+        # IAM names its answers with X-IAM-Trace-Id, the id the SDK quotes when a project lookup fails.
+        return headers.get('X-Request-Id') or headers.get('X-IAM-Trace-Id') or (data or {}).get('request_id')
 
     @staticmethod
     def read_error(data):

@@ -251,3 +251,13 @@ def test_project_lookup_that_finds_two_projects_refuses_to_choose():
     text = str(caught.value)
     assert 'multiple project ids found for the name cn-north-4: p-one, p-two' in text
     assert 'Give project_id' in text and 'iam-2' in text
+
+
+def test_iams_trace_id_is_the_request_id_of_its_answers():
+    projects = {'projects': [{'id': 'p-one', 'name': 'cn-north-4'}, {'id': 'p-two', 'name': 'cn-north-4'}]}
+    with ScriptedServer([json_answer(200, projects, headers={'X-IAM-Trace-Id': 'trace-7'})]) as server:
+        connection = HuaweiConnection(params(server), 'ecs', on_secret=None)
+        with pytest.raises(JobwatchError) as caught:
+            connection.project_id()
+    assert caught.value.request_id == 'trace-7'
+    assert HuaweiConventions.request_id({'X-Request-Id': 'apig-1', 'X-IAM-Trace-Id': 'trace-7'}, None) == 'apig-1'
