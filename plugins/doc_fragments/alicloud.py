@@ -37,6 +37,10 @@ options:
         are used.
     type: str
 notes:
+  - A credential (O(access_key), O(secret_key), O(security_token)) that is empty, or has a control character (a
+    line break, as a YAML C(|) block ends with) or surrounding white space, is refused before any request, and the
+    message never shows its value. O(access_key) and O(security_token) travel in headers and must also be printable
+    ASCII.
   - Credentials can be written once for all Alibaba Cloud modules of this collection with C(module_defaults) and
     the action group C(group/jobwatch.cloud.alicloud).
 '''

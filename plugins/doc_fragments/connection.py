@@ -12,6 +12,8 @@ options:
       - The full URL of the service endpoint, replacing the one built from the region, for example
         V(https://ecs.cn-north-4.myhuaweicloud.com).
       - C(http://) is accepted for local stand-ins and tests.
+      - A URL with user info (C(https://user:password@host)), a query or a fragment is refused; credentials go in
+        their own options.
     type: str
   validate_certs:
     description:
@@ -29,12 +31,14 @@ options:
       - How long one HTTP request may take, in seconds. It bounds each request, never the whole wait
         (see O(wait_timeout)).
       - A request that times out is retried like any other transient failure.
+      - More than 0 and at most 3600 seconds.
     type: float
     default: 30
   concurrency:
     description:
       - With many jobs (C(job_ids) or C(job_names)), how many status requests may be in flight at once. Jobs whose next poll
         is not due take no worker, so a few workers serve hundreds of jobs.
+      - From 1 to 64.
     type: int
     default: 8
   rate_limit:
@@ -46,8 +50,12 @@ options:
       - A request whose turn would come after O(wait_timeout) is not sent at all; queued requests never burst
         at the deadline.
       - Unlimited when not set; throttling answers from the cloud slow every request of the task anyway.
+      - From 0.001 (one request in about 17 minutes) to 1000.
     type: float
 notes:
+  - Text from the cloud's answers that enters a message (an error message, an HTML page's title) has every secret of
+    the task masked first - the no_log options and tokens learnt on the way, and each piece of 8 or more characters
+    of one - so that an answer that echoes a credential, even cut short, does not show it.
   - Requests that fail for a passing reason (connection errors, timeouts, HTTP 5xx, throttling) are retried up to
     5 times with jittered exponential backoff, honouring the server's C(Retry-After). A throttling answer pauses
     every request to that endpoint. Only reads are retried.

@@ -18,11 +18,13 @@ options:
     description:
       - The domain of the Huawei Cloud site.
       - Defaults to V(myhuaweicloud.com), or V(myhuaweicloud.eu) for the European region V(eu-west-101).
+      - Must be a domain name, without a scheme, port or user.
       - If not set, the environment variable E(HW_CLOUD) is used.
     type: str
   project_id:
     description:
-      - The id of the project the job belongs to.
+      - The id of the project the job belongs to (32 hexadecimal digits); one with characters other than letters,
+        digits, C(-) and C(_) is refused.
       - When not given, it is looked up in IAM from O(region) (a project is named after its region), or taken from
         the token of a password login.
       - When IAM lists more than one project named after the region, the task fails without choosing one; give
@@ -74,7 +76,8 @@ options:
     type: str
   iam_endpoint:
     description:
-      - The IAM endpoint used for password login and project lookup. When given, it is always used.
+      - The IAM endpoint used for password login and project lookup. When given, it is always used; it is checked
+        like O(endpoint).
       - When not given, it is chosen as the official Huawei Cloud SDK does - C(https://iam.REGION.CLOUD) for the
         regions that have an IAM host of their own (such as V(cn-north-4), V(ap-southeast-1), V(eu-west-0) and
         V(eu-west-101)), and the global C(https://iam.CLOUD) (V(https://iam.myhuaweicloud.com)) for every other
@@ -86,6 +89,10 @@ notes:
   - Exactly one way to authenticate is used - O(access_key) and O(secret_key) (with O(security_token) for temporary
     keys), O(auth_token), or O(user_name), O(password) and O(domain_name). Giving two of them is an error, also when
     one comes from an environment variable.
+  - A credential (O(access_key), O(secret_key), O(security_token), O(auth_token), O(user_name), O(password),
+    O(domain_name)) that is empty, or has a control character (a line break) or surrounding white space, is refused
+    before any request, and the message never shows its value. Those sent in a header (O(access_key),
+    O(security_token), O(auth_token)) must also be printable ASCII.
   - Credentials can be written once for all Huawei Cloud modules of this collection with
     C(module_defaults) and the action group C(group/jobwatch.cloud.huaweicloud).
 '''

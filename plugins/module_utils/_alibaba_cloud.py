@@ -6,6 +6,7 @@
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._acs3_signer import sign
+from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import check_text
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
@@ -135,6 +136,12 @@ class AlibabaJobApi(JobApi):
     action = None
     version = None
     id_parameter = None  # the query parameter holding the id
+
+    def check_params(self, params):
+        # access_key and the STS token travel in headers; the secret signs them. Never shown.
+        check_text(params, 'access_key', header=True)
+        check_text(params, 'security_token', header=True)
+        check_text(params, 'secret_key')
 
     def connect(self, params, on_secret):
         return AlibabaConnection(params, self.product, self.endpoint_map)

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._pacing import Pacer
+from ansible_collections.jobwatch.cloud.plugins.module_utils._redact import Secrets
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
 
 try:
@@ -30,6 +31,11 @@ except ImportError:  # pragma: no cover - reported by the module with missing_re
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD'))
 DEFAULT_POOL_SIZE = 10  # requests' own
 USER_AGENT = 'jobwatch.cloud-ansible-collection'
+# How much of a body that is not JSON is looked at: far more than a message shows (a title, a
+# snippet), so that a secret cut by the bound is not what is left in the message.
+BODY_LOOKED_AT = 16384
+SHOWN = 120
+MESSAGE_SHOWN = 2000  # of the cloud's own error message
 
 
 class Response(object):
@@ -55,12 +61,17 @@ def encode_query(query):
     return '&'.join('%s=%s' % (quote(str(k), safe='~'), quote(str(v), safe='~')) for k, v in query)
 
 
-def describe_body(text, content_type):
-    """A short, safe description of a body that is not the JSON we expected."""
-    title = re.search(r'<title[^>]*>(.*?)</title>', text or '', re.I | re.S)
+def describe_body(text, content_type, secrets=None):
+    """A short, safe description of a body that is not the JSON we expected.
+
+    Known ``secrets`` are masked before the text is cut or its white space folded: after, a
+    piece of one no longer matches it.
+    """
+    text = (secrets or Secrets()).mask((text or '')[:BODY_LOOKED_AT])
+    title = re.search(r'<title[^>]*>(.*?)</title>', text, re.I | re.S)
     if title:
-        return 'an HTML page titled %r' % ' '.join(title.group(1).split())[:120]
-    snippet = ' '.join(re.sub(r'<[^>]+>', ' ', text or '').split())[:120]
+        return 'an HTML page titled %r' % ' '.join(title.group(1).split())[:SHOWN]
+    snippet = ' '.join(re.sub(r'<[^>]+>', ' ', text).split())[:SHOWN]
     kind = (content_type or 'untyped').split(';')[0].strip()
     return '%s %s body that is not valid JSON (%s)' % ('an' if kind[:1] in 'aeiou' else 'a', kind, repr(snippet) if snippet else 'empty')
 
@@ -74,8 +85,11 @@ class HttpClient(object):
     """
 
     def __init__(self, conventions, timeout=30, validate_certs=True, ca_path=None,
-                 retry=None, sleep=time.sleep, clock=time.monotonic, session=None, rate_limit=None, pool_size=None):
+                 retry=None, sleep=time.sleep, clock=time.monotonic, session=None, rate_limit=None, pool_size=None,
+                 secrets=None):
         self.conventions = conventions
+        # Masked in every text an answer puts into a message (the task adds tokens it learns).
+        self.secrets = secrets if secrets is not None else Secrets()
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.pacer = Pacer(rate_limit, clock=clock, rand=self.retry.rand)
@@ -225,7 +239,7 @@ class HttpClient(object):
         status = reply.status_code
         if data is None:
             shape = ('a JSON %s where an object was expected' % type(parsed).__name__ if parsed is not None
-                     else describe_body(text, reply.headers.get('Content-Type')))
+                     else describe_body(text, reply.headers.get('Content-Type'), self.secrets))
         if 200 <= status < 300:
             problem = 'the answer was %s' % shape if data is None else (accept(data) if accept else None)
             if problem:
@@ -233,11 +247,15 @@ class HttpClient(object):
             return Response(status, reply.headers, data, request_id)
         if 300 <= status < 400:
             # Redirects are not followed: a signed request is valid for one URL only.
-            location = str(reply.headers.get('Location') or 'nowhere')[:200]
+            # A login portal may carry the token it was given in its query: masked before the cut.
+            location = self.secrets.mask(str(reply.headers.get('Location') or 'nowhere')[:BODY_LOOKED_AT])[:200]
             raise JobwatchError(what, 'the server redirected the request (HTTP %s) to %s instead of answering'
                                 % (status, location), status=status, request_id=request_id,
                                 hint='Check endpoint: give the URL the service answers on (scheme, host, port, path)')
         code, message = conventions.read_error(data) if data is not None else (None, None)
+        # The cloud's words may echo what was sent (a token, a password).
+        code = self.secrets.mask(code)
+        message = self.secrets.mask(str(message)[:BODY_LOOKED_AT])[:MESSAGE_SHOWN] if message else message
         if not message:
             message = 'the answer was %s' % (shape if data is None else 'an error without a message')
         error = JobwatchError(what, message, status=status, code=code, request_id=request_id,

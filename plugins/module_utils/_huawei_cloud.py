@@ -8,12 +8,13 @@ from urllib.parse import quote
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import check_text
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_iam import IamEndpoint, iam_urls
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
-from ansible_collections.jobwatch.cloud.plugins.module_utils._options import http_settings, service_url
+from ansible_collections.jobwatch.cloud.plugins.module_utils._options import check_cloud, check_endpoint, http_settings, service_url
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import parse_retry_after
 
 ARGUMENT_SPEC = dict(
@@ -35,6 +36,12 @@ CONSTRAINTS = dict(
     required_together=[('access_key', 'secret_key'), ('user_name', 'password', 'domain_name')],
     required_by=dict(security_token='access_key'),
 )
+
+# Sent as they are: in a header (access_key inside Authorization), or in the signature and the IAM login body.
+HEADER_CREDENTIALS = ('access_key', 'security_token', 'auth_token')
+OTHER_CREDENTIALS = ('secret_key', 'user_name', 'password', 'domain_name')
+# Real project ids are 32 hex digits; anything else that fits one path segment and a header is let through.
+PROJECT_ID_PATTERN = re.compile(r'^[A-Za-z0-9_-]+$')
 
 CREDENTIALS_HINT = ('Give access_key and secret_key (or HW_ACCESS_KEY and HW_SECRET_KEY), auth_token (or HW_AUTH_TOKEN), '
                     'or user_name, password and domain_name (or HW_USER_NAME, HW_USER_PASSWORD and HW_DOMAIN_NAME)')
@@ -129,6 +136,21 @@ def _error_pair(data, depth=0):
     return None, None
 
 
+def check_options(params):
+    """The Huawei options that reach a URL, a header or the login body, before any request."""
+    for option in HEADER_CREDENTIALS:
+        check_text(params, option, header=True)
+    for option in OTHER_CREDENTIALS:
+        check_text(params, option)
+    project_id = params.get('project_id')
+    if project_id is not None and not PROJECT_ID_PATTERN.match(project_id):
+        raise JobwatchError('check project_id', 'project_id %r has characters a project id never has' % project_id,
+                            hint='Huawei Cloud project ids are 32 hexadecimal digits (letters, digits, - and _ at most)')
+    check_cloud(params.get('cloud'))
+    if params.get('iam_endpoint'):
+        check_endpoint(params['iam_endpoint'], 'iam_endpoint', example='https://iam.REGION.myhuaweicloud.com')
+
+
 def default_cloud(region):
     # The European site is a separate cloud with its own domain.
     return 'myhuaweicloud.eu' if region and region.startswith('eu-west-1') else 'myhuaweicloud.com'
@@ -217,6 +239,9 @@ class HuaweiJobApi(JobApi):
     path = None      # e.g. /v1/{project_id}/jobs/{job_id}; the id fills the id_option placeholder
     busy_codes = ()  # the service's "system busy, try again later" error codes: retried like throttling
     wrong_address_codes = NO_SUCH_API_CODES
+
+    def check_params(self, params):
+        check_options(params)
 
     def connect(self, params, on_secret):
         return HuaweiConnection(params, self.service, on_secret, busy_codes=self.busy_codes)

@@ -63,6 +63,12 @@ class JobApi(object):
             return False
         return error.status == 404 or error.code in self.gone_codes
 
+    def check_params(self, params):
+        """Refuse options this API cannot send (a credential with a line break, an odd project id) before any request.
+
+        Cloud base classes check their own options; a module with options of its own adds to it.
+        """
+
     def lookup(self, status):
         """(state, finished) of a status, matched case-insensitively; unknown ones are taken as running."""
         key = (status or '').upper()

@@ -11,7 +11,8 @@ import traceback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED, FAILURE_STATES, job_result
-from ansible_collections.jobwatch.cloud.plugins.module_utils._options import CONNECTION_SPEC, WAIT_SPEC, check_connection
+from ansible_collections.jobwatch.cloud.plugins.module_utils._options import CONNECTION_SPEC, WAIT_SPEC, check_connection, check_wait
+from ansible_collections.jobwatch.cloud.plugins.module_utils._redact import Secrets
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, TIMED_OUT, JobWatch, WaitGoal, Waiter
 
 # How many failed jobs a message names before it only counts the rest.
@@ -43,6 +44,9 @@ class JobTask(object):
         self._hide = hide or (lambda value: None)
         self._on_change = on_change
         self._http = None
+        # Masked in any text an answer brings into a message: a piece of one escapes no_log.
+        spec = argument_spec(api)[0]
+        self._secrets = Secrets(params.get(name) for name, option in spec.items() if option.get('no_log'))
 
     def run(self):
         """Return (failed, result); never raises."""
@@ -64,15 +68,14 @@ class JobTask(object):
         job_ids = self._job_ids(single)
         goal = WaitGoal(api, params['wait_for'])
         waiting = params['wait'] or bool(params['wait_for'])
-        if waiting and params['wait_timeout'] <= 0:
-            raise JobwatchError('check wait_timeout', 'wait_timeout must be more than 0 seconds, got %s' % params['wait_timeout'])
-        if params['wait_interval'] is not None and params['wait_interval'] <= 0:
-            raise JobwatchError('check wait_interval', 'wait_interval must be more than 0 seconds when given, got %s' % params['wait_interval'])
+        check_wait(params, waiting)
         check_connection(params)
+        api.check_params(params)
         if not params['validate_certs']:
             self._warn('TLS certificate verification is off (validate_certs=false): anyone on the path can read '
                        'and change these requests. Use ca_path to trust a private CA instead.')
-        connection = api.connect(params, on_secret=self._hide)
+        connection = api.connect(params, on_secret=self._secret_learnt)
+        connection.http.secrets = self._secrets
         # Settle what every poll shares (a project id, a login) once, before the workers start.
         connection.prepare()
         self._http = connection.http
@@ -87,6 +90,10 @@ class JobTask(object):
 
         waiter.watch(poll, watches)
         return self._finish_one(watches[0], waiting) if single else self._finish_many(watches, waiting)
+
+    def _secret_learnt(self, value):
+        self._secrets.add(value)
+        self._hide(value)
 
     def _job_ids(self, single):
         api, params = self.api, self.params

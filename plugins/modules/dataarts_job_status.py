@@ -32,7 +32,8 @@ options:
     elements: str
   workspace:
     description:
-      - The id of the DataArts Studio workspace, sent as the C(workspace) header.
+      - The id of the DataArts Studio workspace, sent as the C(workspace) header (printable ASCII, no surrounding
+        white space).
       - When not set, the default workspace is used; it is required when there is no default workspace.
     type: str
 extends_documentation_fragment:
@@ -82,7 +83,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 job:
-  description: The job's status as the API returned it, keys in snake_case (C(lastModifiyUser) becomes C(last_modifiy_user)).
+  description:
+    - The job as the API returned it, keys in snake_case.
+    - The API's answer; C(lastModifiyUser) becomes C(last_modifiy_user).
   returned: when O(job_name) is given
   type: dict
   contains:
@@ -116,18 +119,23 @@ status:
   sample: NORMAL
 state:
   description:
-    - The status normalized across modules - C(pending) (STARTING), C(running) (NORMAL, STOPPING), C(failed)
-      (EXCEPTION) or C(stopped) (STOPPED).
+    - The status normalized across modules - one of C(pending), C(running), C(succeeded), C(failed), C(cancelled),
+      C(stopped), C(blocked).
+    - Here - C(pending) (STARTING), C(running) (NORMAL, STOPPING), C(failed) (EXCEPTION) or C(stopped) (STOPPED).
   returned: when O(job_name) is given
   type: str
   sample: running
 finished:
-  description: Whether the status (with O(job_names), every job's status) will not change by itself (NORMAL, EXCEPTION, STOPPED).
+  description:
+    - Whether the status will not change by itself (with O(job_names), whether every job's status will not).
+    - Will not change by itself here - NORMAL, EXCEPTION and STOPPED.
   returned: success
   type: bool
   sample: true
 succeeded:
-  description: With O(job_names), whether every job succeeded. Always false - a real-time job never "succeeds"; look at RV(state) and RV(status).
+  description:
+    - Whether the job succeeded (with O(job_names), whether every job did).
+    - Always false here - a real-time job never "succeeds"; look at RV(state) and RV(status).
   returned: success
   type: bool
   sample: false
@@ -170,7 +178,8 @@ history:
   elements: dict
   sample: [{"status": "STARTING", "elapsed": 0.03}, {"status": "NORMAL", "elapsed": 8.4}]
 request_id:
-  description: The request id of the last answer, for support tickets.
+  description:
+    - The request id of the last answer, for support tickets.
   returned: when the cloud sent one
   type: str
 error:
@@ -180,9 +189,10 @@ error:
   sample: {"status": 400, "code": "DLF.0100", "message": "The job does not exists."}
 jobs:
   description:
-    - With O(job_names), one entry per job in the order given - its C(job_name) and the keys a single job returns (RV(job),
-      RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history), RV(request_id), RV(nodes)),
+    - With O(job_names), one entry per job in the order given - its C(job_name) and the keys a single job returns,
       plus C(msg) when it did not end as waited for and C(error) when it could not be queried.
+    - Each entry has RV(job), RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history),
+      RV(request_id) and RV(nodes).
   returned: when O(job_names) is given
   type: list
   elements: dict
@@ -197,6 +207,7 @@ import unicodedata
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import check_text
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiJobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import FAILED, PENDING, RUNNING, STOPPED
 from ansible_collections.jobwatch.cloud.plugins.module_utils._module import JobModule
@@ -242,6 +253,10 @@ class DataArtsJobApi(HuaweiJobApi):
         if isinstance(job.get('nodes'), list):
             job['nodes'] = [_page_spelling(node, 'nodeType', 'type') for node in job['nodes']]
         return job
+
+    def check_params(self, params):
+        super(DataArtsJobApi, self).check_params(params)
+        check_text(params, 'workspace', header=True)
 
     def request_headers(self, params):
         return {'workspace': params['workspace']} if params.get('workspace') else None

@@ -67,7 +67,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 job:
-  description: The job as the API returned it in C(JobStatus), keys in snake_case.
+  description:
+    - The job as the API returned it, keys in snake_case.
+    - The API's C(JobStatus).
   returned: when O(job_id) is given
   type: dict
   contains:
@@ -100,17 +102,23 @@ status:
   type: str
   sample: Success
 state:
-  description: The status normalized across modules - C(running), C(succeeded), C(failed) or C(cancelled).
+  description:
+    - The status normalized across modules - one of C(pending), C(running), C(succeeded), C(failed), C(cancelled),
+      C(stopped), C(blocked).
+    - Here - C(running), C(succeeded), C(failed) or C(cancelled).
   returned: when O(job_id) is given
   type: str
   sample: succeeded
 finished:
-  description: Whether the status (with O(job_ids), every job's status) is final.
+  description:
+    - Whether the status will not change by itself (with O(job_ids), whether every job's status will not).
+    - Final here - Success, Fail and Cancel.
   returned: success
   type: bool
   sample: true
 succeeded:
-  description: With O(job_ids), whether every job succeeded. Whether the job succeeded.
+  description:
+    - Whether the job succeeded (with O(job_ids), whether every job did).
   returned: success
   type: bool
   sample: true
@@ -136,7 +144,9 @@ history:
   elements: dict
   sample: [{"status": "Running", "elapsed": 0.05}, {"status": "Success", "elapsed": 3.2}]
 request_id:
-  description: The C(RequestId) of the last answer, for support tickets.
+  description:
+    - The request id of the last answer, for support tickets.
+    - Alibaba Cloud's C(RequestId).
   returned: when the cloud sent one
   type: str
   sample: 5E2BFE96-C0E0-5A98-85C8-633EC803198D
@@ -147,9 +157,10 @@ error:
   sample: {"status": 400, "code": "Throttling.User", "message": "Request was denied due to user flow control."}
 jobs:
   description:
-    - With O(job_ids), one entry per job in the order given - its C(job_id) and the keys a single job returns (RV(job),
-      RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history), RV(request_id)),
-      plus C(msg) when it did not end as waited for and C(error) when it could not be queried.
+    - With O(job_ids), one entry per job in the order given - its C(job_id) and the keys a single job returns, plus
+      C(msg) when it did not end as waited for and C(error) when it could not be queried.
+    - Each entry has RV(job), RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history)
+      and RV(request_id).
   returned: when O(job_ids) is given
   type: list
   elements: dict

@@ -91,7 +91,8 @@ EXAMPLES = r'''
 
 RETURN = r'''
 job:
-  description: The job as the API returned it.
+  description:
+    - The job as the API returned it, keys in snake_case.
   returned: when O(job_id) is given
   type: dict
   contains:
@@ -134,18 +135,22 @@ status:
   sample: SUCCESS
 state:
   description:
-    - The status normalized across modules - C(pending) (INIT), C(running), C(succeeded), C(failed), or
-      C(blocked) (PENDING_PAYMENT).
+    - The status normalized across modules - one of C(pending), C(running), C(succeeded), C(failed), C(cancelled),
+      C(stopped), C(blocked).
+    - Here - C(pending) (INIT), C(running), C(succeeded), C(failed), or C(blocked) (PENDING_PAYMENT).
   returned: when O(job_id) is given
   type: str
   sample: succeeded
 finished:
-  description: Whether the status (with O(job_ids), every job's status) is final (will not change by itself).
+  description:
+    - Whether the status will not change by itself (with O(job_ids), whether every job's status will not).
+    - Final here - SUCCESS, FAIL and PENDING_PAYMENT (which waits for a payment).
   returned: success
   type: bool
   sample: true
 succeeded:
-  description: With O(job_ids), whether every job succeeded. Whether the job succeeded.
+  description:
+    - Whether the job succeeded (with O(job_ids), whether every job did).
   returned: success
   type: bool
   sample: true
@@ -178,7 +183,8 @@ history:
   elements: dict
   sample: [{"status": "RUNNING", "elapsed": 0.02}, {"status": "SUCCESS", "elapsed": 14.1}]
 request_id:
-  description: The request id of the last answer, for support tickets.
+  description:
+    - The request id of the last answer, for support tickets.
   returned: when the cloud sent one
   type: str
   sample: 5e8f21b7d5c3a9f04a1b2c3d4e5f6a7b
@@ -189,9 +195,10 @@ error:
   sample: {"status": 400, "code": "Common.0011", "message": "Failed to query system tasks."}
 jobs:
   description:
-    - With O(job_ids), one entry per job in the order given - its C(job_id) and the keys a single job returns (RV(job),
-      RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history), RV(request_id), RV(server_ids)),
-      plus C(msg) when it did not end as waited for and C(error) when it could not be queried.
+    - With O(job_ids), one entry per job in the order given - its C(job_id) and the keys a single job returns, plus
+      C(msg) when it did not end as waited for and C(error) when it could not be queried.
+    - Each entry has RV(job), RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history),
+      RV(request_id) and RV(server_ids).
   returned: when O(job_ids) is given
   type: list
   elements: dict

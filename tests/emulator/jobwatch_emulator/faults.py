@@ -29,6 +29,9 @@ Kinds and their options:
   (``POST /_emulator/sts/expire`` expires the STS credentials for good). Answered by ``app.py``,
   which owns the token store, not by ``spoil``
 - ``missing_status``: the normal answer without its status field
+- ``echo_credential``: HTTP 403 and an HTML page whose ``<title>`` names the token the request
+  presented (``X-Auth-Token``, ``X-Security-Token`` or ``x-acs-security-token``), far enough in
+  for a client's cut of the title to keep only a piece of it: the leak a client must mask
 - ``gone``: the job is deleted; it answers like an unknown job from then on
 
 Error bodies follow the route's dialect: Huawei APIG's ``{"error_code", "error_msg",
@@ -48,7 +51,8 @@ from .acs_gateway import acs_error
 from .apig import gateway_error
 from .messages import DISCONNECT_CUT, DISCONNECT_DROP, DISCONNECT_RESET, Request, Response
 
-KINDS = ("http_5xx", "throttle", "html_502", "bad_json", "slow", "drop", "reset", "cut", "missing_status", "gone", "token_expired")
+KINDS = ("http_5xx", "throttle", "html_502", "bad_json", "slow", "drop", "reset", "cut", "missing_status", "gone", "token_expired",
+         "echo_credential")
 FOREVER = -1
 
 # APIG codes for backend failures. APIG.0103 (500) is in Huawei's APIG error table; the
@@ -165,6 +169,8 @@ def spoil(fault: Fault, request: Request, normal: Callable[[], Response], status
         return (_alibaba_error if dialect == "alibaba" else _huawei_error)(fault, request)
     if kind == "html_502":
         return Response(status=502, body=NGINX_502_PAGE, content_type="text/html")
+    if kind == "echo_credential":
+        return Response(status=403, body=_echo_page(request), content_type="text/html")
     if kind in ("drop", "reset"):
         return Response(status=0, disconnect=DISCONNECT_DROP if kind == "drop" else DISCONNECT_RESET)
 
@@ -199,6 +205,17 @@ def _alibaba_error(fault: Fault, request: Request) -> Response:
     headers = [] if fault.retry_after is None else [("x-acs-retry-after", str(int(round(fault.retry_after * 1000))))]
     return acs_error(request, fault.status or 400, fault.error_code or ALIBABA_THROTTLE_CODE, fault.error_msg or ALIBABA_THROTTLE_MESSAGE,
                      headers)
+
+
+# 111 characters: a title cut at 120 keeps the first 9 of the token, which no_log does not recognise.
+ECHO_PREFIX = "403 Forbidden: the API gateway refused the temporary credential that this request presented with it, the token "
+ECHOED_HEADERS = ("X-Auth-Token", "X-Security-Token", "x-acs-security-token")
+
+
+def _echo_page(request: Request) -> bytes:
+    token = next((request.header(name) for name in ECHOED_HEADERS if request.header(name)), "(none)")
+    title = ECHO_PREFIX + token
+    return ("<html>\r\n<head><title>%s</title></head>\r\n<body><h1>403 Forbidden</h1></body>\r\n</html>\r\n" % title).encode("utf-8")
 
 
 def _seconds(value: float) -> str:

@@ -18,6 +18,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import Jobw
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient, USER_AGENT, describe_body, encode_query
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
+from ansible_collections.jobwatch.cloud.plugins.module_utils._redact import Secrets
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
     FakeClock, ScriptedServer, answer, closed_port_url, drop, html_answer, json_answer, slow)
@@ -359,6 +360,50 @@ def test_html_error_page_is_described_by_its_title(server, clock, make_client):
     assert '<html' not in text and 'nginx' not in text
 
 
+SECRET_TOKEN = 'MIIbad-input-token-DO-NOT-LEAK-3b9e-0123456789abcdef'
+
+
+def test_a_title_cut_inside_an_echoed_token_shows_no_piece_of_it(server, clock, make_client):
+    # Cut at 120 characters, the title kept a piece of the token, which no_log (whole values) missed.
+    title = 'Forbidden: the gateway refused the credential this request presented, which was the token ' + SECRET_TOKEN
+    server.set_default(html_answer(403, title))
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=0, secrets=Secrets([SECRET_TOKEN])), server)
+    text = str(caught.value)
+    assert 'which was the token ********' in text
+    assert SECRET_TOKEN[:8] not in text
+
+
+def test_a_title_that_folds_the_white_space_of_a_password_shows_none_of_it(server, clock, make_client):
+    password = 'correct horse\n battery staple'
+    server.set_default(html_answer(401, 'Login refused for password %s' % password))
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=0, secrets=Secrets([password])), server)
+    text = str(caught.value)
+    assert "titled 'Login refused for password ********'" in text
+    assert 'horse battery' not in text
+
+
+def test_a_cloud_error_message_that_echoes_a_token_is_masked(server, clock, make_client):
+    client = make_client(retries=0)
+    client.secrets.add(SECRET_TOKEN)  # a token learnt on the way (a login)
+    message = 'The token %s... is not valid' % SECRET_TOKEN[:30]
+    server.set_default(json_answer(400, {'error_code': 'APIGW.0101', 'error_msg': message}))
+    with pytest.raises(JobwatchError) as caught:
+        get(client, server)
+    assert caught.value.message == 'The token ********... is not valid'
+    assert SECRET_TOKEN[:8] not in str(caught.value)
+
+
+def test_a_plain_text_body_echoing_a_secret_after_the_cut_length_is_masked_first(server, clock, make_client):
+    body = 'denied ' + SECRET_TOKEN + ' ' * 50 + 'x' * (2 * 1024 * 1024)
+    server.set_default(answer(500, body, content_type='text/plain'))
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=0, secrets=Secrets([SECRET_TOKEN])), server)
+    text = str(caught.value)
+    assert "('denied ******** x" in text and SECRET_TOKEN[:8] not in text
+
+
 def test_plain_text_error_body_is_quoted_short(server, clock, make_client):
     server.set_default(answer(500, 'upstream connect error ' + 'x' * 500, content_type='text/plain; charset=utf-8'))
     with pytest.raises(JobwatchError) as caught:
@@ -521,6 +566,15 @@ def test_a_redirect_says_where_to_and_is_not_followed(server, clock, make_client
     assert 'redirected the request (HTTP 302) to https://login.example/portal' in message
     assert 'Check endpoint' in message and 'not valid JSON' not in message
     assert len(server.requests) == 1
+
+
+def test_a_redirect_that_echoes_a_token_in_its_location_shows_none_of_it(server, clock, make_client):
+    location = 'https://login.example/portal?' + 'x' * 150 + '&token=' + SECRET_TOKEN
+    server.add(answer(302, '', headers={'Location': location}))
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(secrets=Secrets([SECRET_TOKEN])), server)
+    message = str(caught.value)
+    assert '&token=********' in message and SECRET_TOKEN[:8] not in message
 
 
 def test_https_to_a_plain_http_port_says_the_port_does_not_speak_tls(server, clock, make_client):
