@@ -9,6 +9,7 @@ import time
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dict_at, text_at
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_iam import IamEndpoint
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_signer import sign
 
 # A token rejected this soon after login is refused for another reason than age: logging in
@@ -72,10 +73,11 @@ class TokenAuth(object):
 class PasswordAuth(object):
     """IAM password login to a project-scoped token, renewed once when it expires mid-wait."""
 
-    def __init__(self, http, iam_url, user_name, password, domain_name, project_id=None, project_name=None,
+    def __init__(self, http, iam, user_name, password, domain_name, project_id=None, project_name=None,
                  on_secret=None, clock=time.monotonic):
         self._http = http
-        self._iam_url = iam_url
+        # An IamEndpoint, or the URL of IAM when there is only one to try.
+        self._iam = iam if isinstance(iam, IamEndpoint) else IamEndpoint([iam])
         self._user_name = user_name
         self._password = password
         self._domain_name = domain_name
@@ -98,9 +100,9 @@ class PasswordAuth(object):
         }}
         what = 'log in to IAM as %s in domain %s' % (self._user_name, self._domain_name)
         try:
-            reply = self._http.request('POST', self._iam_url + '/v3/auth/tokens', what,
-                                       headers={'Content-Type': 'application/json;charset=UTF-8'},
-                                       body=json.dumps(body).encode('utf-8'))
+            reply = self._iam.request(self._http, 'POST', '/v3/auth/tokens', what,
+                                      headers={'Content-Type': 'application/json;charset=UTF-8'},
+                                      body=json.dumps(body).encode('utf-8'))
         except JobwatchError as error:
             if error.status in (400, 401, 403):
                 error.hint = LOGIN_HINT

@@ -169,7 +169,7 @@ class JobTask(object):
 
     def _error_message(self, watch):
         error, api = watch.error, self.api
-        if watch.polls and (error.status == 404 or error.code in api.gone_codes):
+        if watch.polls and api.is_gone(error):
             # Seen before, unknown now: deleted while we waited. Retrying until the timeout would not bring it back.
             return ('%s %s disappeared during the wait (last seen %s after %s): %s'
                     % (api.noun, watch.job_id, watch.status, _polls(watch.polls), error))
