@@ -28,11 +28,12 @@ options:
         included. The last look at the jobs, at the timeout, may take up to 2 more seconds; no request runs longer.
       - Throttling and failed requests never end a wait early - the job is asked again until this timeout, and the
         message then says what the last attempt met and how many requests the cloud throttled.
+      - More than 0 and at most 604800 (7 days) when waiting.
     type: int
     default: 600
   wait_interval:
     description:
-      - A fixed pause between polls, in seconds.
+      - A fixed pause between polls, in seconds, from 0.5 (the floor, so that a wait never floods the API) to 3600.
       - When not set, the pause adapts - C(pause = min(30, max(1, 0.1 * waited))) seconds, where C(waited) is the
         time since the wait began. The first poll is immediate, the number of polls grows with the logarithm of the
         job's length (about 23 for a 30 s job, 38 for 2 minutes, 57 for 10 minutes), and the module returns at most

@@ -6,7 +6,9 @@
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._acs3_signer import sign
+from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import check_text
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import text, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import http_settings, service_url
@@ -38,14 +40,14 @@ class AlibabaConventions(object):
 
     @staticmethod
     def request_id(headers, data):
-        data = data or {}
-        return data.get('RequestId') or data.get('requestId') or headers.get('x-acs-request-id')
+        return text_at(data, 'RequestId') or text_at(data, 'requestId') or headers.get('x-acs-request-id')
 
     @staticmethod
     def read_error(data):
         # Some products answer in lower case; the official client reads both spellings.
         code = data.get('Code') or data.get('code')
-        return (str(code) if code is not None else None), data.get('Message') or data.get('message')
+        # Any JSON may stand there: a number, an object... Messages need text.
+        return text(code), text(data.get('Message') or data.get('message'))
 
     @staticmethod
     def is_throttled(status, code):
@@ -68,11 +70,13 @@ class AlibabaConventions(object):
         return None
 
     @staticmethod
-    def hint(status, code, message=None):
+    def hint(status, code, message=None, auth=None):
         code = code or ''
         if 'TimeStamp' in code or 'Timestamp' in code:
             return 'The request date was refused: check this machine\'s clock'
         if code.startswith(CREDENTIAL_CODES) or status in (401, 403):
+            if auth is not None:
+                return auth.refused_hint()
             return 'Check access_key, secret_key and, for STS credentials, security_token'
         return None
 
@@ -90,16 +94,25 @@ class Acs3Auth(object):
     def refresh(deadline=None):  # pylint: disable=unused-argument
         return False
 
+    def refused_hint(self):
+        if self._security_token:
+            return 'Check access_key, secret_key and security_token: STS credentials expire together (get new ones)'
+        return 'Check access_key and secret_key; STS credentials (access keys starting STS.) also need security_token'
+
 
 class AlibabaConnection(object):
     """Signed RPC-style calls (``GET /`` with the action in headers) to one Alibaba product."""
 
-    def __init__(self, params, product):
+    def __init__(self, params, product, endpoint_map=None):
         if not (params.get('access_key') and params.get('secret_key')):
             raise JobwatchError('authenticate to Alibaba Cloud', 'no credentials were given', hint=CREDENTIALS_HINT)
         self.params = params
-        self.endpoint = service_url(params.get('endpoint'), product, params.get('region'), 'aliyuncs.com',
+        region = params.get('region')
+        self.endpoint = service_url(params.get('endpoint'), product, region, 'aliyuncs.com',
                                     region_variable='ALIBABA_CLOUD_REGION_ID')
+        if not params.get('endpoint') and region in (endpoint_map or {}):
+            # The product's own map, as its SDK client has it: some regions are served by another host.
+            self.endpoint = 'https://' + endpoint_map[region]
         self.http = HttpClient(AlibabaConventions(), **http_settings(params))
         self.auth = Acs3Auth(params['access_key'], params['secret_key'], params.get('security_token'))
 
@@ -120,12 +133,19 @@ class AlibabaJobApi(JobApi):
     constraints = CONSTRAINTS
     options = {}
     product = None   # host prefix: https://{product}.{region}.aliyuncs.com
+    endpoint_map = {}  # region -> host, where the product is not at {product}.{region}.aliyuncs.com
     action = None
     version = None
     id_parameter = None  # the query parameter holding the id
 
+    def check_params(self, params):
+        # access_key and the STS token travel in headers; the secret signs them. Never shown.
+        check_text(params, 'access_key', header=True)
+        check_text(params, 'security_token', header=True)
+        check_text(params, 'secret_key')
+
     def connect(self, params, on_secret):
-        return AlibabaConnection(params, self.product)
+        return AlibabaConnection(params, self.product, self.endpoint_map)
 
     def fetch(self, connection, job_id, deadline):
         reply = connection.call(self.action, self.version, [(self.id_parameter, job_id)],

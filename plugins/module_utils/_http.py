@@ -21,6 +21,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import Jobw
 from ansible_collections.jobwatch.cloud.plugins.module_utils._pacing import Pacer
 from ansible_collections.jobwatch.cloud.plugins.module_utils._reading import (
     ACCEPT_ENCODING, LARGEST_BODY, BodyTooLarge, BodyTooSlow, BodyUnreadable, NestedTooDeep, load_json, read_body)
+from ansible_collections.jobwatch.cloud.plugins.module_utils._redact import Secrets
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
 
 try:
@@ -35,10 +36,17 @@ except ImportError:  # pragma: no cover - reported by the module with missing_re
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD'))
 DEFAULT_POOL_SIZE = 10  # requests' own
 USER_AGENT = 'jobwatch.cloud-ansible-collection'
+# A body that is no JSON at all, told apart from the JSON ``null``.
+_NOT_JSON = object()
+_JSON_KINDS = {type(None): 'JSON null', list: 'a JSON list', str: 'a JSON string', int: 'a JSON number', float: 'a JSON number',
+               bool: 'a JSON bool'}
+# How much of a body that is not JSON is looked at: far more than a message shows (a title, a
+# snippet), so that a secret cut by the bound is not what is left in the message.
+BODY_LOOKED_AT = 16384
+SHOWN = 120
+MESSAGE_SHOWN = 2000  # of the cloud's own error message
 # Less time than this before the deadline: no request is started (it could not be answered).
 SHORTEST_ATTEMPT = 0.2
-# describe_body looks at the start of a body only: an error page says what it is in its first lines.
-DESCRIBED_CHARS = 64 * 1024
 
 
 class Response(object):
@@ -64,17 +72,18 @@ def encode_query(query):
     return '&'.join('%s=%s' % (quote(str(k), safe='~'), quote(str(v), safe='~')) for k, v in query)
 
 
-def describe_body(text, content_type):
+def describe_body(text, content_type, secrets=None):
     """A short, safe description of a body that is not the JSON we expected.
 
-    Linear in the length of the text: the patterns never scan past the next "<", so a page of
-    unclosed tags costs no more than a page of text.
+    Known ``secrets`` are masked before the text is cut or its white space folded: after, a
+    piece of one no longer matches it. Linear in the length of the text: the patterns never scan
+    past the next "<", so a page of unclosed tags costs no more than a page of text.
     """
-    text = (text or '')[:DESCRIBED_CHARS]
+    text = (secrets or Secrets()).mask((text or '')[:BODY_LOOKED_AT])
     title = re.search(r'<title[^<>]*>([^<]*)</title>', text, re.I)
     if title:
-        return 'an HTML page titled %r' % ' '.join(title.group(1).split())[:120]
-    snippet = ' '.join(re.sub(r'<[^<>]*>', ' ', text).split())[:120]
+        return 'an HTML page titled %r' % ' '.join(title.group(1).split())[:SHOWN]
+    snippet = ' '.join(re.sub(r'<[^<>]*>', ' ', text).split())[:SHOWN]
     kind = (content_type or 'untyped').split(';')[0].strip()
     return '%s %s body that is not valid JSON (%s)' % ('an' if kind[:1] in 'aeiou' else 'a', kind, repr(snippet) if snippet else 'empty')
 
@@ -88,8 +97,11 @@ class HttpClient(object):
     """
 
     def __init__(self, conventions, timeout=30, validate_certs=True, ca_path=None,
-                 retry=None, sleep=time.sleep, clock=time.monotonic, session=None, rate_limit=None, pool_size=None):
+                 retry=None, sleep=time.sleep, clock=time.monotonic, session=None, rate_limit=None, pool_size=None,
+                 secrets=None):
         self.conventions = conventions
+        # Masked in every text an answer puts into a message (the task adds tokens it learns).
+        self.secrets = secrets if secrets is not None else Secrets()
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.pacer = Pacer(rate_limit, clock=clock, rand=self.retry.rand)
@@ -175,6 +187,9 @@ class HttpClient(object):
     def _give_up(self, what, host, error, attempt):
         """The error to raise when retrying stops: the last failure, or why nothing could be sent."""
         if error is None:
+            if not self.throttled_answers and self.pacer.rate_limit:
+                return JobwatchError(what, 'no request could be sent to %s before the deadline: rate_limit (%s a second) '
+                                           'left no turn in time' % (host, self.pacer.rate_limit), transient=True)
             return JobwatchError(what, 'no request could be sent to %s before the deadline: the cloud had asked '
                                        'us to slow down' % host, transient=True, throttled=True)
         if self.retry.retries:
@@ -214,9 +229,7 @@ class HttpClient(object):
                 reply = self.session.request(method, full_url, headers=headers, data=body or None, verify=self._verify,
                                              timeout=(left, left), allow_redirects=False, stream=True)
         except requests.exceptions.SSLError as exc:
-            raise JobwatchError(what, 'TLS verification of %s failed (%s)' % (urlsplit(url).netloc, _reason(exc)),
-                                hint='Give the CA that signed the endpoint certificate in ca_path, '
-                                     'or set validate_certs=false for a trusted test endpoint')
+            raise _tls_failure(what, url, exc)
         except requests.exceptions.Timeout:
             raise _Transient(JobwatchError(what, 'no answer from %s %s' % (host, within)))
         except requests.exceptions.ConnectionError as exc:
@@ -226,7 +239,7 @@ class HttpClient(object):
         except requests.exceptions.RequestException as exc:
             raise JobwatchError(what, 'the request could not be sent: %s' % _reason(exc))
         content = self._body(reply, what, host, ends, within)
-        return self._read(reply, content, what, accept)
+        return self._read(reply, content, what, accept, auth)
 
     def _body(self, reply, what, host, ends, within):
         """The whole body of a streamed ``reply``, by ``ends`` and no larger than LARGEST_BODY."""
@@ -250,10 +263,16 @@ class HttpClient(object):
                 # Not given back to the pool: the rest of the body may still be on its way.
                 reply.close()
 
-    @staticmethod
-    def _connection_failure(what, url, exc):
+    def _connection_failure(self, what, url, exc):
         reason = _reason(exc)
         host = urlsplit(url).netloc
+        if isinstance(exc, requests.exceptions.ProxyError):
+            # The proxy refused or broke the connection, not the endpoint: name the proxy (never its password).
+            proxies = dict(requests.utils.get_environ_proxies(url) if self.session.trust_env else {}, **self.session.proxies)
+            proxy = requests.utils.select_proxy(url, proxies)
+            return _Transient(JobwatchError(what, 'connection to %s through the proxy %s failed: %s'
+                                            % (host, _without_user_info(proxy), reason),
+                                            hint='Check the proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) or reach the endpoint without it'))
         # A name that does not resolve will not resolve on the next try either.
         if re.search(r'Name or service not known|nodename nor servname|getaddrinfo failed|Temporary failure in name resolution'
                      r'|No address associated|NameResolutionError', reason):
@@ -261,33 +280,45 @@ class HttpClient(object):
                                  hint='Check region, cloud and endpoint')
         return _Transient(JobwatchError(what, 'connection to %s failed: %s' % (host, reason)))
 
-    def _read(self, reply, content, what, accept):
+    def _read(self, reply, content, what, accept, auth=None):
         conventions = self.conventions
         request_id = conventions.request_id(reply.headers, None)
         text = _text(content, reply.headers)
         too_deep = False
         try:
-            parsed = load_json(text) if text.strip() else None
+            parsed = load_json(text) if text.strip() else _NOT_JSON
         except NestedTooDeep:
-            parsed, too_deep = None, True
+            parsed, too_deep = _NOT_JSON, True
+        except ValueError:
+            parsed = _NOT_JSON
         data = parsed if isinstance(parsed, dict) else None
         if data is not None:
             request_id = conventions.request_id(reply.headers, data)
         status = reply.status_code
         if data is None:
-            shape = ('a JSON %s where an object was expected' % type(parsed).__name__ if parsed is not None
+            shape = ('%s where an object was expected' % _JSON_KINDS.get(type(parsed), 'a JSON value') if parsed is not _NOT_JSON
                      else 'JSON nested deeper than any job answer' if too_deep
-                     else describe_body(text, reply.headers.get('Content-Type')))
+                     else describe_body(text, reply.headers.get('Content-Type'), self.secrets))
         if 200 <= status < 300:
             problem = 'the answer was %s' % shape if data is None else (accept(data) if accept else None)
             if problem:
                 raise _Transient(JobwatchError(what, problem, status=status, request_id=request_id))
             return Response(status, reply.headers, data, request_id)
+        if 300 <= status < 400:
+            # Redirects are not followed: a signed request is valid for one URL only.
+            # A login portal may carry the token it was given in its query: masked before the cut.
+            location = self.secrets.mask(str(reply.headers.get('Location') or 'nowhere')[:BODY_LOOKED_AT])[:200]
+            raise JobwatchError(what, 'the server redirected the request (HTTP %s) to %s instead of answering'
+                                % (status, location), status=status, request_id=request_id,
+                                hint='Check endpoint: give the URL the service answers on (scheme, host, port, path)')
         code, message = conventions.read_error(data) if data is not None else (None, None)
+        # The cloud's words may echo what was sent (a token, a password).
+        code = self.secrets.mask(code)
+        message = self.secrets.mask(str(message)[:BODY_LOOKED_AT])[:MESSAGE_SHOWN] if message else message
         if not message:
             message = 'the answer was %s' % (shape if data is None else 'an error without a message')
         error = JobwatchError(what, message, status=status, code=code, request_id=request_id,
-                              hint=conventions.hint(status, code, message))
+                              hint=conventions.hint(status, code, message, auth))
         throttled = conventions.is_throttled(status, code)
         if status == 401 or throttled or conventions.is_transient(status, code):
             # A server that says when to come back (throttling, a 503 in maintenance) is believed.
@@ -302,6 +333,31 @@ def _text(content, headers):
         return content.decode(charset.group(1) if charset else 'utf-8', 'replace')
     except LookupError:
         return content.decode('utf-8', 'replace')
+
+
+def _tls_failure(what, url, exc):
+    host = urlsplit(url).netloc
+    reason = _reason(exc)
+    if re.search(r'WRONG_VERSION_NUMBER|wrong version number|record layer failure', reason):
+        # The answer was not TLS at all: an https:// URL on a port that speaks plain HTTP.
+        return JobwatchError(what, '%s does not speak TLS on that port (%s)' % (host, reason),
+                             hint='Use http:// for this endpoint, or the port that serves HTTPS')
+    return JobwatchError(what, 'TLS verification of %s failed (%s)' % (host, reason),
+                         hint='Give the CA that signed the endpoint certificate in ca_path, '
+                              'or set validate_certs=false for a trusted test endpoint')
+
+
+def _without_user_info(url):
+    """A proxy URL as it may be shown: scheme, host and port, never a user or password."""
+    try:
+        parts = urlsplit(url or '')
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if not host:
+        return '(from the environment)'
+    host = '[%s]' % host if ':' in host else host
+    return '%s://%s%s' % (parts.scheme or 'http', host, ':%d' % port if port else '')
 
 
 def _innermost(exc):

@@ -8,11 +8,16 @@ import threading
 import time
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dict_at, text_at
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_iam import IamEndpoint
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_signer import sign
 
 # A token rejected this soon after login is refused for another reason than age: logging in
 # again would only loop.
 FRESH_TOKEN_SECONDS = 1.0
+
+LOGIN_HINT = ('Check user_name, password and domain_name (or HW_USER_NAME, HW_USER_PASSWORD and HW_DOMAIN_NAME); '
+              'a locked user or an expired password is refused the same way')
 
 
 class AkSkAuth(object):
@@ -36,6 +41,13 @@ class AkSkAuth(object):
     def refresh(deadline=None):  # pylint: disable=unused-argument
         return False
 
+    def refused_hint(self):
+        if self._security_token:
+            return ('Check access_key, secret_key and security_token: temporary access keys expire together with '
+                    'their security token (get new ones)')
+        return ('Check access_key and secret_key; temporary access keys (from an agency or a federated login) also '
+                'need security_token (or HW_SECURITY_TOKEN)')
+
 
 class TokenAuth(object):
     """An IAM token the user already has, sent as ``X-Auth-Token``."""
@@ -53,14 +65,19 @@ class TokenAuth(object):
     def refresh(deadline=None):  # pylint: disable=unused-argument
         return False
 
+    @staticmethod
+    def refused_hint():
+        return 'The IAM token is not valid (tokens last 24 hours): give a new auth_token, or log in with user_name and password'
+
 
 class PasswordAuth(object):
     """IAM password login to a project-scoped token, renewed once when it expires mid-wait."""
 
-    def __init__(self, http, iam_url, user_name, password, domain_name, project_id=None, project_name=None,
+    def __init__(self, http, iam, user_name, password, domain_name, project_id=None, project_name=None,
                  on_secret=None, clock=time.monotonic):
         self._http = http
-        self._iam_url = iam_url
+        # An IamEndpoint, or the URL of IAM when there is only one to try.
+        self._iam = iam if isinstance(iam, IamEndpoint) else IamEndpoint([iam])
         self._user_name = user_name
         self._password = password
         self._domain_name = domain_name
@@ -83,16 +100,20 @@ class PasswordAuth(object):
             'scope': {'project': scope},
         }}
         what = 'log in to IAM as %s in domain %s' % (self._user_name, self._domain_name)
-        reply = self._http.request('POST', self._iam_url + '/v3/auth/tokens', what,
-                                   headers={'Content-Type': 'application/json;charset=UTF-8'},
-                                   body=json.dumps(body).encode('utf-8'), deadline=deadline)
+        try:
+            reply = self._iam.request(self._http, 'POST', '/v3/auth/tokens', what,
+                                      headers={'Content-Type': 'application/json;charset=UTF-8'},
+                                      body=json.dumps(body).encode('utf-8'), deadline=deadline)
+        except JobwatchError as error:
+            if error.status in (400, 401, 403):
+                error.hint = LOGIN_HINT
+            raise
         token = reply.headers.get('X-Subject-Token')
         if not token:
             raise JobwatchError(what, 'IAM answered without an X-Subject-Token header', status=reply.status,
                                 request_id=reply.request_id)
         self._on_secret(token)
-        project = (reply.data.get('token') or {}).get('project') or {}
-        self.project_id = self.project_id or project.get('id')
+        self.project_id = self.project_id or text_at(dict_at(dict_at(reply.data, 'token'), 'project'), 'id')
         self._token = token
         self._issued = self._clock()
         self.logins += 1
@@ -107,6 +128,11 @@ class PasswordAuth(object):
         headers = dict(headers)
         headers['X-Auth-Token'] = self._sent.token = self.ensure_login()
         return headers
+
+    @staticmethod
+    def refused_hint():
+        return ('IAM gave a token to user_name that the service refused: check that the user may use this project '
+                '(project_id or region) and this service')
 
     def refresh(self, deadline=None):
         with self._lock:

@@ -8,6 +8,7 @@ import re
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import describe
 
 PENDING = 'pending'
 RUNNING = 'running'
@@ -20,6 +21,9 @@ FAILURE_STATES = frozenset((FAILED, CANCELLED))
 
 # Safe in one URL path segment and never a path trick; ids of every API here fit.
 ID_PATTERN = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.:-]*$')
+# A status name is a short word: longer text, or text with control characters, is something else.
+LONGEST_STATUS = 64
+CONTROL_CHARACTERS = re.compile(r'[\x00-\x1f\x7f-\x9f]')
 
 
 class JobApi(object):
@@ -31,6 +35,7 @@ class JobApi(object):
     blocked_reasons = {}     # status -> why a wait cannot go on by itself
     leads_to = {}            # final status -> statuses it can still move to (default: none)
     gone_codes = ()          # error codes meaning "no such job" (besides HTTP 404)
+    wrong_address_codes = ()  # error codes (even with HTTP 404) meaning the request went astray: no API there
 
     @property
     def ids_option(self):
@@ -56,9 +61,21 @@ class JobApi(object):
             return 'has characters a job id never has', 'Job ids are made of letters, digits and - _ . :'
         return None
 
+    def is_gone(self, error):
+        """Whether a failed query says the job does not exist (not that the address was wrong)."""
+        if error.code in self.wrong_address_codes:
+            return False
+        return error.status == 404 or error.code in self.gone_codes
+
+    def check_params(self, params):
+        """Refuse options this API cannot send (a credential with a line break, an odd project id) before any request.
+
+        Cloud base classes check their own options; a module with options of its own adds to it.
+        """
+
     def lookup(self, status):
         """(state, finished) of a status, matched case-insensitively; unknown ones are taken as running."""
-        key = (status or '').upper()
+        key = status.upper() if isinstance(status, str) else ''
         for known, meaning in self.statuses.items():
             if known.upper() == key:
                 return meaning
@@ -66,6 +83,8 @@ class JobApi(object):
 
     def spelled(self, status):
         """The API's own spelling of a status a user typed in any case, or None if it has none."""
+        if not isinstance(status, str):
+            return None
         for known in self.statuses:
             if known.upper() == status.strip().upper():
                 return known
@@ -91,11 +110,24 @@ class JobApi(object):
         raise NotImplementedError
 
     def has_status(self, data):
-        # Used as the HTTP client's "accept": an answer without a status is not an answer.
+        # Used as the HTTP client's "accept": an answer without a status name is not an answer (asked again).
         job = self.read_job(data)
-        if not isinstance(job, dict) or not self.read_status(job):
+        if job is None:
             return 'the answer has no job status in it'
-        return None
+        if not isinstance(job, dict):
+            return "the answer's job is %s, not an object" % describe(job)
+        return status_problem(self.read_status(job))
+
+
+def status_problem(status):
+    """What makes ``status`` no status name, or None when it is one."""
+    if status is None or (isinstance(status, str) and not status.strip()):
+        return 'the answer has no job status in it'
+    if not isinstance(status, str) or len(status) > LONGEST_STATUS:
+        return "the answer's status is %s, not a status name" % describe(status)
+    if CONTROL_CHARACTERS.search(status):
+        return "the answer's status %s has control characters, not a status name" % ascii(status)
+    return None
 
 
 def job_result(api, job, request_id):

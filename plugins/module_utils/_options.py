@@ -7,6 +7,7 @@ import os
 import re
 from urllib.parse import urlsplit
 
+from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import check_number
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 
 CONNECTION_SPEC = dict(
@@ -27,17 +28,51 @@ WAIT_SPEC = dict(
 )
 
 REGION_PATTERN = re.compile(r'^[a-z]{2,}(-[a-z0-9]+)+$')
+# A cloud's domain (myhuaweicloud.com): only ever a host name's last labels, never a port or user.
+DOMAIN_PATTERN = re.compile(r'^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$', re.I)
+
+# Bounds of the numbers every module takes: beyond them a value is a typo, or would flood the
+# cloud (a poll every millisecond) or overflow a clock.
+MAX_TIMEOUT = 3600
+MAX_CONCURRENCY = 64
+MAX_RATE_LIMIT = 1000
+MIN_RATE_LIMIT = 0.001
+MAX_WAIT_TIMEOUT = 7 * 86400
+MIN_WAIT_INTERVAL = 0.5
+MAX_WAIT_INTERVAL = 3600
+
+
+def check_endpoint(endpoint, option='endpoint', example='https://SERVICE.REGION.CLOUD'):
+    """``endpoint`` without a trailing slash, or a JobwatchError that names ``option``."""
+    url = endpoint.strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # pylint: disable=pointless-statement  # a port that is not a number raises here
+    except ValueError as error:
+        raise JobwatchError('use %s %r' % (option, endpoint), 'it is not a URL (%s)' % error, hint='Write it like %s' % example)
+    if '@' in parts.netloc:
+        # requests would send user:password as Basic auth instead of the signature: never shown, never sent.
+        raise JobwatchError('use %s' % option, '%s has user info (user:password@) before the host name' % option,
+                            hint='Give credentials in their own options, and %s like %s' % (option, example))
+    if (parts.scheme not in ('http', 'https') or not parts.hostname or parts.query or parts.fragment
+            or any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in url)):
+        raise JobwatchError('use %s %r' % (option, endpoint),
+                            'it is not an http:// or https:// URL with a host name and no query or fragment',
+                            hint='Write it like %s' % example)
+    return url.rstrip('/')
+
+
+def check_cloud(cloud):
+    if cloud is not None and not DOMAIN_PATTERN.match(cloud):
+        raise JobwatchError('check cloud', 'cloud %r is not a domain name' % cloud,
+                            hint='Give the domain of the cloud\'s endpoints, like myhuaweicloud.com; a whole URL goes in endpoint')
 
 
 def service_url(endpoint, service, region, cloud, option='endpoint', region_variable='HW_REGION_NAME'):
     """The base URL of ``service``: ``endpoint`` when given, else built from region and cloud."""
     if endpoint:
-        parts = urlsplit(endpoint.strip())
-        if parts.scheme not in ('http', 'https') or not parts.hostname or parts.query or parts.fragment:
-            raise JobwatchError('use %s %r' % (option, endpoint),
-                                'it is not an http:// or https:// URL with a host name and no query or fragment',
-                                hint='Write it like https://%s.%s.%s' % (service, region or 'REGION', cloud))
-        return endpoint.strip().rstrip('/')
+        return check_endpoint(endpoint, option, example='https://%s.%s.%s' % (service, region or 'REGION', cloud))
+    check_cloud(cloud)
     if not region:
         raise JobwatchError('build the %s endpoint' % service, 'neither %s nor region was given' % option,
                             hint='Give region (or the %s environment variable) or %s' % (region_variable, option))
@@ -48,15 +83,23 @@ def service_url(endpoint, service, region, cloud, option='endpoint', region_vari
 
 
 def check_connection(params):
-    if params.get('ca_path') and not os.path.isfile(params['ca_path']):
-        raise JobwatchError('check ca_path', 'there is no file at %s' % params['ca_path'],
-                            hint='Give the path of a PEM file with the CA certificates to trust')
-    if params['timeout'] <= 0:
-        raise JobwatchError('check timeout', 'timeout must be more than 0 seconds, got %s' % params['timeout'])
-    if params['concurrency'] < 1:
-        raise JobwatchError('check concurrency', 'concurrency must be 1 or more, got %s' % params['concurrency'])
-    if params['rate_limit'] is not None and params['rate_limit'] <= 0:
+    # A PEM bundle, or a directory of certificates hashed by `openssl rehash` (requests takes both).
+    if params.get('ca_path') and not (os.path.isfile(params['ca_path']) or os.path.isdir(params['ca_path'])):
+        raise JobwatchError('check ca_path', 'there is no file or directory at %s' % params['ca_path'],
+                            hint='Give the path of a PEM file with the CA certificates to trust, or of a directory '
+                                 'of certificates hashed by openssl rehash')
+    check_number(params, 'timeout', 0, MAX_TIMEOUT, 'seconds', low_allowed=False)
+    check_number(params, 'concurrency', 1, MAX_CONCURRENCY, 'requests in flight')
+    if params.get('rate_limit') is not None and params['rate_limit'] <= 0:
         raise JobwatchError('check rate_limit', 'rate_limit must be more than 0 requests per second when given, got %s' % params['rate_limit'])
+    check_number(params, 'rate_limit', MIN_RATE_LIMIT, MAX_RATE_LIMIT, 'requests per second')
+
+
+def check_wait(params, waiting):
+    """The wait options; wait_timeout only matters, and is only checked, when waiting."""
+    if waiting:
+        check_number(params, 'wait_timeout', 0, MAX_WAIT_TIMEOUT, 'seconds', low_allowed=False)
+    check_number(params, 'wait_interval', MIN_WAIT_INTERVAL, MAX_WAIT_INTERVAL, 'seconds')
 
 
 def http_settings(params):

@@ -110,13 +110,11 @@ def _read_some(raw):
 
 
 def load_json(text):
-    """``text`` parsed as JSON, or None when it is not JSON; NestedTooDeep past the nesting limit."""
+    """``text`` parsed as JSON; ValueError when it is not JSON, NestedTooDeep past the nesting limit."""
     try:
         parsed = json.loads(text)
     except RecursionError:
         raise NestedTooDeep()
-    except ValueError:
-        return None
     if _deeper_than(parsed, DEEPEST_NESTING):
         raise NestedTooDeep()
     return parsed

@@ -11,8 +11,10 @@ import time
 import traceback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import text
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED, FAILURE_STATES, job_result
-from ansible_collections.jobwatch.cloud.plugins.module_utils._options import CONNECTION_SPEC, WAIT_SPEC, check_connection
+from ansible_collections.jobwatch.cloud.plugins.module_utils._options import CONNECTION_SPEC, WAIT_SPEC, check_connection, check_wait
+from ansible_collections.jobwatch.cloud.plugins.module_utils._redact import Secrets
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, TIMED_OUT, JobWatch, WaitGoal, Waiter
 
 # How many failed jobs a message names before it only counts the rest.
@@ -45,6 +47,9 @@ class JobTask(object):
         self._hide = hide or (lambda value: None)
         self._on_change = on_change
         self._http = None
+        # Masked in any text an answer brings into a message: a piece of one escapes no_log.
+        spec = argument_spec(api)[0]
+        self._secrets = Secrets(params.get(name) for name, option in spec.items() if option.get('no_log'))
 
     def run(self):
         """Return (failed, result); never raises."""
@@ -68,15 +73,14 @@ class JobTask(object):
         job_ids = self._job_ids(single)
         goal = WaitGoal(api, params['wait_for'])
         waiting = params['wait'] or bool(params['wait_for'])
-        if waiting and params['wait_timeout'] <= 0:
-            raise JobwatchError('check wait_timeout', 'wait_timeout must be more than 0 seconds, got %s' % params['wait_timeout'])
-        if params['wait_interval'] is not None and params['wait_interval'] <= 0:
-            raise JobwatchError('check wait_interval', 'wait_interval must be more than 0 seconds when given, got %s' % params['wait_interval'])
+        check_wait(params, waiting)
         check_connection(params)
+        api.check_params(params)
         if not params['validate_certs']:
             self._warn('TLS certificate verification is off (validate_certs=false): anyone on the path can read '
                        'and change these requests. Use ca_path to trust a private CA instead.')
-        connection = api.connect(params, on_secret=self._hide)
+        connection = api.connect(params, on_secret=self._secret_learnt)
+        connection.http.secrets = self._secrets
         self._http = connection.http
         # Settle what every poll shares (a project id, a login) once, before the workers start. Without
         # a wait there is no deadline: the retry policy bounds these requests, as it bounds the query.
@@ -87,11 +91,21 @@ class JobTask(object):
                         once=not waiting, on_change=self._on_change, clock=self._clock, start=started)
 
         def poll(job_id, deadline):
-            job, request_id = api.fetch(connection, job_id, deadline)
-            return api.read_status(job), (job, request_id)
+            try:
+                job, request_id = api.fetch(connection, job_id, deadline)
+                return api.read_status(job), (job, request_id)
+            except JobwatchError:
+                raise
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                # An answer no reader foresaw spoils this job's entry only, not the whole task.
+                raise _unreadable(api, job_id, error)
 
         waiter.watch(poll, watches)
         return self._finish_one(watches[0], waiting) if single else self._finish_many(watches, waiting)
+
+    def _secret_learnt(self, value):
+        self._secrets.add(value)
+        self._hide(value)
 
     def _job_ids(self, single):
         api, params = self.api, self.params
@@ -108,7 +122,10 @@ class JobTask(object):
         """The single-job result keys of one watch (DESIGN "What every module returns")."""
         result = dict(elapsed=watch.elapsed, polls=watch.polls)
         if watch.payload is not None:
-            result.update(job_result(self.api, *watch.payload))
+            try:
+                result.update(job_result(self.api, *watch.payload))
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                watch.error = watch.error or _unreadable(self.api, watch.job_id, error)
         if waiting:
             result['history'] = watch.history
         problem = watch.error if watch.error is not None else watch.failure
@@ -151,12 +168,13 @@ class JobTask(object):
         if failing:
             named = ' '.join('(%d) %s' % (number, text) for number, text in enumerate(problems[:NAMED_IN_MESSAGE], 1))
             more = ' (and %d more)' % (len(problems) - NAMED_IN_MESSAGE) if len(problems) > NAMED_IN_MESSAGE else ''
-            result['msg'] = '%d of %d %ss did not end as waited for: %s%s' % (len(problems), len(jobs), api.noun, named, more)
+            outcome = 'did not end as waited for' if waiting else 'could not be read'
+            result['msg'] = '%d of %d %ss %s: %s%s' % (len(problems), len(jobs), api.noun, outcome, named, more)
         return failing, result
 
     def _error_message(self, watch):
         error, api = watch.error, self.api
-        if watch.polls and (error.status == 404 or error.code in api.gone_codes):
+        if watch.polls and api.is_gone(error):
             # Seen before, unknown now: deleted while we waited. Retrying until the timeout would not bring it back.
             return ('%s %s disappeared during the wait (last seen %s after %s): %s'
                     % (api.noun, watch.job_id, watch.status, _polls(watch.polls), error))
@@ -178,7 +196,10 @@ class JobTask(object):
         message = '%s ended in %s after %.1f s' % (name, status, watch.elapsed)
         if goal.explicit:
             message += ', so it can no longer reach %s' % goal.describe()
-        reason = api.failure_reason(watch.payload[0]) if state in FAILURE_STATES else None
+        try:
+            reason = api.failure_reason(watch.payload[0]) if state in FAILURE_STATES else None
+        except Exception:  # pylint: disable=broad-exception-caught
+            reason = None  # an account of the failure we cannot read: the status still says it failed
         return message + (': %s' % reason if reason else '')
 
     def _throttling_note(self, watch):
@@ -191,6 +212,12 @@ class JobTask(object):
             note += ('; the cloud throttled %d of the %d requests this task sent (it was asked to slow down, and did)'
                      % (throttled, self._http.requests_sent))
         return note
+
+
+def _unreadable(api, job_id, error):
+    """A reader's unexpected exception as the error of this one job."""
+    return JobwatchError('read the answer about %s %s' % (api.noun, job_id),
+                         'the answer has a shape this module cannot read (%s: %s)' % (type(error).__name__, text(str(error))))
 
 
 def _polls(count):

@@ -32,6 +32,7 @@ display = Display()
 # With many jobs, one line per change would flood the output: a summary at most this often.
 SUMMARY_EVERY = 10.0
 JOBS_SHOWN_ONE_BY_ONE = 10
+ROLE_UNKNOWN_VARIABLES = 'job_wait_unknown_variables'
 
 
 def duration(seconds):
@@ -109,10 +110,17 @@ class JobAction(ActionBase):
         task_vars = task_vars or {}
         result = super(JobAction, self).run(tmp, task_vars)
         if not self._runs_here(task_vars):
-            return self._run_module(result, task_vars)
-        # In the task's environment, as the module would run (credential fallbacks, CA bundles, proxies).
-        with self._task_environment():
-            return self._run_here(result, task_vars)
+            result = self._run_module(result, task_vars)
+        else:
+            # In the task's environment, as the module would run (credential fallbacks, CA bundles, proxies).
+            with self._task_environment():
+                result = self._run_here(result, task_vars)
+        unknown = self._unknown_role_variables(task_vars)
+        if unknown:
+            result['warnings'] = list(result.get('warnings') or []) + [
+                'jobwatch.cloud.job_wait does not know the variable%s %s: ignored (the role\'s variables are listed in '
+                'its argument spec)' % ('s' if len(unknown) > 1 else '', ', '.join(sorted(unknown)))]
+        return result
 
     def _run_here(self, result, task_vars):
         spec, constraints = argument_spec(self.api)
@@ -136,6 +144,13 @@ class JobAction(ActionBase):
         if failed:
             result['failed'] = True
         return result
+
+    def _unknown_role_variables(self, task_vars):
+        # The job_wait role lists the job_wait_* variables it was given but does not know (its
+        # vars/main.yml): a misspelt job_wait_endpint would otherwise be ignored without a word.
+        if ROLE_UNKNOWN_VARIABLES not in task_vars:
+            return []
+        return list(self._templar.template(task_vars[ROLE_UNKNOWN_VARIABLES]) or [])
 
     def _run_module(self, result, task_vars):
         """What ansible.builtin.normal does: the module on the task's host, async if asked."""

@@ -121,3 +121,12 @@ def test_spoiled_answers(make_request):
     assert spoil(kind="missing_status").json() == {"job_id": "j"}
     assert spoil(kind="slow", delay=0.5).delay == 0.5
     assert spoil(kind="reset").disconnect == "reset"
+
+
+def test_echo_credential_names_the_presented_token_in_the_page_title(make_request):
+    request = make_request(headers={"X-Security-Token": "emulator-security-token-0001"})
+    page = faults.spoil(faults.Fault.from_spec({"kind": "echo_credential"}), request, None, ("status",))
+    assert (page.status, page.content_type) == (403, "text/html")
+    # Far enough in that a title cut at 120 characters keeps a piece of the token, not all of it.
+    assert b"<title>" + faults.ECHO_PREFIX.encode() + b"emulator-security-token-0001</title>" in page.body
+    assert 8 < 120 - len(faults.ECHO_PREFIX) < len("emulator-security-token-0001")

@@ -20,6 +20,7 @@ play_logged "${log}" -i ../../inventory main.yml "$@"
 # Every secret the cases hand to the modules: none may appear anywhere in the -vvv output.
 set +x
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000 \
-    emulator-security-token-0001 emulator-ali-sts-token-0001 demo-password-1 MIIbad-input-token-DO-NOT-LEAK-3b9e
+    emulator-security-token-0001 emulator-ali-sts-token-0001 demo-password-1 MIIbad-input-token-DO-NOT-LEAK-3b9e \
+    emulator-temp-secret-00000000000000000 emulator-ali-sts-secret-0000000000000
 rm -f "${log}"
 exit_with_play_status

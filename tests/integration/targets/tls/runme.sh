@@ -16,6 +16,12 @@ echo 'not a certificate' > "${JOBWATCH_NOT_A_CA}"
 export JOBWATCH_NOT_A_CA
 
 start_emulator_tls jobs.json
+# The same CA as a directory of certificates named by subject hash (what ca_path may also name).
+JOBWATCH_CA_DIR="${work}/ca-dir"
+mkdir "${JOBWATCH_CA_DIR}"
+cp "${JOBWATCH_EMULATOR_CA}" "${JOBWATCH_CA_DIR}/emulator-ca.pem"
+openssl rehash "${JOBWATCH_CA_DIR}"
+export JOBWATCH_CA_DIR
 play_logged "${log}" -i ../../inventory main.yml "$@"
 REQUESTS_CA_BUNDLE=/dev/null CURL_CA_BUNDLE=/dev/null \
     play_logged "${log}" -i ../../inventory env_bundle.yml "$@"

@@ -18,6 +18,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import Jobw
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient, USER_AGENT, describe_body, encode_query
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
+from ansible_collections.jobwatch.cloud.plugins.module_utils._redact import Secrets
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
     FakeClock, ScriptedServer, answer, closed_port_url, drop, html_answer, json_answer, slow)
@@ -72,6 +73,10 @@ class RecordingAuth(object):
         if self.refreshable:
             self.token = 'token-%d' % (self.refreshes + 1)
         return self.refreshable
+
+    @staticmethod
+    def refused_hint():
+        return 'Check the recording token'
 
 
 def get(client, server, path='/v1/p/jobs/j1', **kwargs):
@@ -358,6 +363,50 @@ def test_html_error_page_is_described_by_its_title(server, clock, make_client):
     assert '<html' not in text and 'nginx' not in text
 
 
+SECRET_TOKEN = 'MIIbad-input-token-DO-NOT-LEAK-3b9e-0123456789abcdef'
+
+
+def test_a_title_cut_inside_an_echoed_token_shows_no_piece_of_it(server, clock, make_client):
+    # Cut at 120 characters, the title kept a piece of the token, which no_log (whole values) missed.
+    title = 'Forbidden: the gateway refused the credential this request presented, which was the token ' + SECRET_TOKEN
+    server.set_default(html_answer(403, title))
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=0, secrets=Secrets([SECRET_TOKEN])), server)
+    text = str(caught.value)
+    assert 'which was the token ********' in text
+    assert SECRET_TOKEN[:8] not in text
+
+
+def test_a_title_that_folds_the_white_space_of_a_password_shows_none_of_it(server, clock, make_client):
+    password = 'correct horse\n battery staple'
+    server.set_default(html_answer(401, 'Login refused for password %s' % password))
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=0, secrets=Secrets([password])), server)
+    text = str(caught.value)
+    assert "titled 'Login refused for password ********'" in text
+    assert 'horse battery' not in text
+
+
+def test_a_cloud_error_message_that_echoes_a_token_is_masked(server, clock, make_client):
+    client = make_client(retries=0)
+    client.secrets.add(SECRET_TOKEN)  # a token learnt on the way (a login)
+    message = 'The token %s... is not valid' % SECRET_TOKEN[:30]
+    server.set_default(json_answer(400, {'error_code': 'APIGW.0101', 'error_msg': message}))
+    with pytest.raises(JobwatchError) as caught:
+        get(client, server)
+    assert caught.value.message == 'The token ********... is not valid'
+    assert SECRET_TOKEN[:8] not in str(caught.value)
+
+
+def test_a_plain_text_body_echoing_a_secret_after_the_cut_length_is_masked_first(server, clock, make_client):
+    body = 'denied ' + SECRET_TOKEN + ' ' * 50 + 'x' * (2 * 1024 * 1024)
+    server.set_default(answer(500, body, content_type='text/plain'))
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=0, secrets=Secrets([SECRET_TOKEN])), server)
+    text = str(caught.value)
+    assert "('denied ******** x" in text and SECRET_TOKEN[:8] not in text
+
+
 def test_plain_text_error_body_is_quoted_short(server, clock, make_client):
     server.set_default(answer(500, 'upstream connect error ' + 'x' * 500, content_type='text/plain; charset=utf-8'))
     with pytest.raises(JobwatchError) as caught:
@@ -448,6 +497,15 @@ def test_a_json_answer_that_is_not_an_object_is_named_as_such(server, clock, mak
     assert 'a JSON list where an object was expected' in str(caught.value)
 
 
+@pytest.mark.parametrize('body, shape', [(b'null', 'JSON null'), (b'"SUCCESS"', 'a JSON string'), (b'3', 'a JSON number'),
+                                         (b'true', 'a JSON bool')])
+def test_a_json_null_or_scalar_answer_is_named_as_such_not_called_invalid(server, clock, make_client, body, shape):
+    server.add(answer(200, body, content_type='application/json'), OK)
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=0), server)
+    assert 'the answer was %s where an object was expected' % shape in str(caught.value)
+
+
 def test_a_connection_closed_without_an_answer_is_told_in_words(clock, make_client):
     # A server that reads the request and hangs up: requests wraps the reason three levels deep.
     listener = socket.socket()
@@ -509,3 +567,95 @@ def test_rate_limit_slots_are_shared_by_concurrent_workers(server, make_client):
     assert len(sent) == 8
     slots.sort()
     assert all(later - earlier == pytest.approx(0.02) for earlier, later in zip(slots, slots[1:]))
+
+
+def test_a_redirect_says_where_to_and_is_not_followed(server, clock, make_client):
+    server.add(answer(302, '<html><body>Found</body></html>', headers={'Location': 'https://login.example/portal'},
+                      content_type='text/html'), OK)
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(), server)
+    message = str(caught.value)
+    assert 'redirected the request (HTTP 302) to https://login.example/portal' in message
+    assert 'Check endpoint' in message and 'not valid JSON' not in message
+    assert len(server.requests) == 1
+
+
+def test_a_redirect_that_echoes_a_token_in_its_location_shows_none_of_it(server, clock, make_client):
+    location = 'https://login.example/portal?' + 'x' * 150 + '&token=' + SECRET_TOKEN
+    server.add(answer(302, '', headers={'Location': location}))
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(secrets=Secrets([SECRET_TOKEN])), server)
+    message = str(caught.value)
+    assert '&token=********' in message and SECRET_TOKEN[:8] not in message
+
+
+def test_https_to_a_plain_http_port_says_the_port_does_not_speak_tls(server, clock, make_client):
+    with pytest.raises(JobwatchError) as caught:
+        make_client(retries=0).request('GET', server.url.replace('http://', 'https://') + '/v1/p/jobs/j1', 'query job j1')
+    message = str(caught.value)
+    assert 'does not speak TLS on that port' in message and 'Use http://' in message
+    assert 'ca_path' not in message
+
+
+def test_a_refused_proxy_is_named_without_its_password(server, clock, make_client, monkeypatch):
+    proxy_port = closed_port_url().rsplit(':', 1)[1]
+    monkeypatch.setenv('HTTP_PROXY', 'http://proxyuser:proxy-secret-9@127.0.0.1:%s' % proxy_port)
+    monkeypatch.setenv('NO_PROXY', '')
+    monkeypatch.delenv('no_proxy', raising=False)
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=0), server)
+    message = str(caught.value)
+    assert 'through the proxy http://127.0.0.1:%s failed' % proxy_port in message
+    assert 'proxy-secret-9' not in message and 'proxyuser' not in message
+    assert 'HTTPS_PROXY' in message
+    assert server.requests == []
+
+
+def test_a_refused_password_login_names_the_login_options(server, clock, make_client):
+    server.add(json_answer(401, {'error': {'code': 401, 'message': 'The username or password is wrong.', 'title': 'Unauthorized'}}))
+    auth = PasswordAuth(make_client(), server.url, 'demo-user', 'demo-password-1', 'demo-domain', project_id='p')
+    with pytest.raises(JobwatchError) as caught:
+        auth.ensure_login()
+    message = str(caught.value)
+    assert 'Check user_name, password and domain_name' in message and 'HW_USER_PASSWORD' in message
+    assert 'access_key' not in message and 'demo-password-1' not in message
+
+
+def test_requests_queued_by_rate_limit_do_not_burst_at_the_deadline(server):
+    # Real clock: 8 workers at once, 10 requests a second, 0.35 s left. Only the turns inside the
+    # deadline are taken, each 0.1 s after the last; the others give up without sending anything.
+    server.set_default(OK)
+    client = HttpClient(HuaweiConventions(), timeout=5.0, rate_limit=10.0, pool_size=8)
+    deadline = client.pacer._clock() + 0.35
+    outcomes, sent_at, lock = [], [], threading.Lock()
+    original = client._attempt
+
+    def timed_attempt(*args):
+        with lock:
+            sent_at.append(client.pacer._clock())
+        return original(*args)
+
+    client._attempt = timed_attempt
+
+    def one():
+        try:
+            get(client, server, deadline=deadline)
+            outcome = 'answered'
+        except JobwatchError as error:
+            outcome = str(error)
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=one) for dummy in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    client.session.close()
+    sent_at.sort()
+    assert 3 <= len(sent_at) <= 4 and len(server.requests) == len(sent_at)
+    assert all(later - earlier >= 0.09 for earlier, later in zip(sent_at, sent_at[1:]))
+    assert all(moment < deadline for moment in sent_at)
+    refused = [text for text in outcomes if text != 'answered']
+    assert len(refused) == 8 - len(sent_at)
+    assert all('rate_limit (10.0 a second) left no turn in time' in text for text in refused)

@@ -147,7 +147,7 @@ def test_one_query_with_ak_sk(server, capsys):
 def test_waiting_on_a_failed_job_fails_the_task(server, capsys):
     server.add(json_answer(200, {'data': {'id': JOB_ID, 'status': 'Running'}}),
                json_answer(200, {'data': {'id': JOB_ID, 'status': 'Failed', 'begin_time': 1641370501000}}))
-    result = run_module(module_args(server, wait=True, wait_interval=0.01), capsys)
+    result = run_module(module_args(server, wait=True, wait_interval=0.5), capsys)
     assert result['failed'] is True
     assert result['msg'].startswith('CFW job %s ended in Failed after ' % JOB_ID)
     assert [entry['status'] for entry in result['history']] == ['Running', 'Failed']

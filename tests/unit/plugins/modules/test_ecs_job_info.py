@@ -18,7 +18,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_res
 from ansible_collections.jobwatch.cloud.plugins.modules import ecs_job_info
 from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import json_answer
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import html_answer, json_answer
 
 JOB_ID = '2c9eb2c5544cbf6101544f0602af2b4f'
 SECRET = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY'
@@ -174,7 +174,7 @@ def module_args(server, **extra):
     (dict(job_id=' '), 'job_id is empty'),
     (dict(wait_for=['done']), "ECS job never reports 'done'. Its statuses are FAIL, INIT, PENDING_PAYMENT, RUNNING, SUCCESS"),
     (dict(wait=True, wait_timeout=0), 'wait_timeout must be more than 0 seconds'),
-    (dict(wait_interval=-1.0), 'wait_interval must be more than 0 seconds'),
+    (dict(wait_interval=-1.0), 'wait_interval must be at least 0.5 seconds'),
     (dict(timeout=0), 'timeout must be more than 0 seconds'),
     (dict(endpoint='ftp://example.com'), 'is not an http:// or https:// URL'),
     (dict(access_key=None, secret_key=None), 'no credentials were given'),
@@ -184,6 +184,63 @@ def test_bad_input_fails_clearly_before_any_request(server, capsys, change, word
     assert result['failed'] is True
     assert words in result['msg']
     assert server.requests == []
+
+
+PASSWORD_LOGIN = dict(access_key=None, secret_key=None, user_name='demo-user', password='demo-password-1', domain_name='demo-domain')
+
+
+@pytest.mark.parametrize('change, words', [
+    # A credential with a line break: requests would quote it with repr() (no longer what no_log masks)
+    # or, for access_key, show the whole Authorization header with its signature.
+    (dict(secret_key=SECRET + '\n'), 'secret_key has a control character or surrounding white space'),
+    (dict(access_key='AKEXAMPLE\n'), 'access_key has a control character or surrounding white space'),
+    (dict(security_token='tok-en-0001\r\nX-Evil: 1'), 'security_token has a control character or surrounding white space'),
+    (dict(access_key=None, secret_key=None, auth_token=' MIItoken-0001'), 'auth_token has a control character or surrounding'),
+    (dict(access_key=None, secret_key=None, auth_token='MII\u4e2dtoken'), 'auth_token has characters other than printable ASCII'),
+    (dict(PASSWORD_LOGIN, password='demo-password-1\n'), 'password has a control character or surrounding white space'),
+    (dict(PASSWORD_LOGIN, user_name='demo\x00user'), 'user_name has a control character or surrounding white space'),
+    (dict(PASSWORD_LOGIN, domain_name='demo-domain\u2028'), 'domain_name has a control character or surrounding white space'),
+    # Empty or blank credentials were sent (an empty secret signs, an empty password logs in).
+    (dict(secret_key=''), 'secret_key is empty'),
+    (dict(access_key='  '), 'access_key is empty'),
+    (dict(PASSWORD_LOGIN, password=''), 'password is empty'),
+    # User info in a URL: requests sends it as Basic auth in place of the signature.
+    (dict(endpoint='http://user:hunter2-password@127.0.0.1:1'), 'endpoint has user info (user:password@) before the host name'),
+    (dict(PASSWORD_LOGIN, iam_endpoint='https://u:hunter2-password@iam.example.com'), 'iam_endpoint has user info'),
+    (dict(endpoint='http://[::1'), "endpoint 'http://[::1': it is not a URL"),
+    (dict(endpoint='http://127.0.0.1:port'), 'it is not a URL'),
+    (dict(endpoint='http://127.0.0.1/v1\n/x'), 'is not an http:// or https:// URL'),
+    (dict(endpoint=None, cloud='x@127.0.0.1'), "cloud 'x@127.0.0.1' is not a domain name"),
+    (dict(endpoint=None, cloud='example.com:8443'), 'is not a domain name'),
+    # Numbers: not a number, or so large that a clock overflows or a wait never ends.
+    (dict(timeout=float('nan')), 'timeout must be a finite number of seconds, got nan'),
+    (dict(timeout=float('inf')), 'timeout must be a finite number of seconds, got inf'),
+    (dict(timeout=1e20), 'timeout must be at most 3600 seconds, got 1e+20'),
+    (dict(wait=True, wait_timeout=10 ** 30), 'wait_timeout must be at most 604800 seconds'),
+    (dict(wait=True, wait_interval=float('nan')), 'wait_interval must be a finite number of seconds'),
+    (dict(wait=True, wait_interval=1e300), 'wait_interval must be at most 3600 seconds'),
+    (dict(wait=True, wait_interval=0.001), 'wait_interval must be at least 0.5 seconds, got 0.001'),
+    (dict(rate_limit=float('inf')), 'rate_limit must be a finite number of requests per second'),
+    (dict(rate_limit=float('nan')), 'rate_limit must be a finite number of requests per second'),
+    (dict(rate_limit=1e-300), 'rate_limit must be at least 0.001 requests per second'),
+    (dict(rate_limit=1e9), 'rate_limit must be at most 1000 requests per second'),
+    (dict(job_ids=[JOB_ID], job_id=None, concurrency=100000), 'concurrency must be at most 64'),
+    (dict(job_ids=[JOB_ID], job_id=None, concurrency=0), 'concurrency must be at least 1'),
+    # A project id reaches the URL path and the X-Project-Id header.
+    (dict(project_id='p-1/../p-2'), "project_id 'p-1/../p-2' has characters a project id never has"),
+    (dict(project_id='p-1?x=1'), 'has characters a project id never has'),
+    (dict(project_id='p-1\r\nX-Evil: 1'), 'has characters a project id never has'),
+    (dict(project_id=''), 'has characters a project id never has'),
+])
+def test_unsafe_input_is_refused_before_any_request_without_showing_a_secret(server, capsys, change, words):
+    args = dict((key, value) for key, value in module_args(server, **change).items() if value is not None)
+    result = run_module(args, capsys)
+    assert result['failed'] is True
+    assert words in result['msg']
+    assert server.requests == []
+    # The URL's password is the user's own text in the invocation, never in a message.
+    assert not [secret for secret in (SECRET, 'demo-password-1', 'hunter2', 'tok-en-0001', 'MIItoken-0001') if secret in result['msg']]
+    assert 'Traceback' not in json.dumps(result) and 'Unexpected' not in result['msg']
 
 
 def test_one_query_returns_the_documented_keys(server, capsys):
@@ -260,11 +317,26 @@ def test_a_job_that_disappears_mid_wait_is_reported_as_gone_not_polled_until_the
     server.add(json_answer(200, {'status': 'RUNNING', 'job_id': JOB_ID}),
                json_answer(404, {'error': {'code': 'Common.0011', 'message': 'Failed to query system tasks.'}},
                            headers={'X-Request-Id': 'req-gone'}))
-    result = run_module(module_args(server, wait=True, wait_interval=0.01, wait_timeout=3600), capsys)
+    result = run_module(module_args(server, wait=True, wait_interval=0.5, wait_timeout=3600), capsys)
     assert result['failed'] is True
     assert result['msg'].startswith('ECS job %s disappeared during the wait (last seen RUNNING after 1 poll): ' % JOB_ID)
     assert 'Common.0011' in result['msg'] and 'req-gone' in result['msg']
     assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize('code', ['APIGW.0101', 'APIG.0101'])
+def test_the_gateways_no_such_api_mid_wait_is_a_wrong_address_not_a_gone_job(server, capsys, code):
+    server.add(json_answer(200, {'status': 'RUNNING', 'job_id': JOB_ID}),
+               json_answer(404, {'error_code': code, 'error_msg': 'The API does not exist or has not been published in the environment',
+                                 'request_id': 'req-apigw'}))
+    args = module_args(server, job_ids=[JOB_ID], wait=True, wait_interval=0.5)
+    del args['job_id']
+    result = run_module(args, capsys)
+    assert result['failed'] is True, result
+    message = result['jobs'][0]['msg']
+    assert 'disappeared' not in message and 'disappeared' not in result['msg']
+    assert message.startswith('Failed to query ECS job %s, HTTP 404, error code %s' % (JOB_ID, code))
+    assert message.endswith('check endpoint and region')
 
 
 def test_a_job_unknown_from_the_start_is_not_called_gone(server, capsys):
@@ -274,12 +346,52 @@ def test_a_job_unknown_from_the_start_is_not_called_gone(server, capsys):
     assert result['msg'].startswith('Failed to query ECS job %s, HTTP 404, error code Common.0011' % JOB_ID)
 
 
-@pytest.mark.parametrize('message, expected', [
-    ('Incorrect IAM authentication information: verify aksk signature fail', 'Check the credentials'),
-    ('Incorrect IAM authentication information: x-sdk-date is expired', "this machine's clock is off"),
-    ('Incorrect IAM authentication information: token expires', 'The IAM token is not valid'),
+@pytest.mark.parametrize('message, credentials, expected', [
+    ('Incorrect IAM authentication information: verify aksk signature fail', {},
+     'Check access_key and secret_key; temporary access keys (from an agency or a federated login) also need security_token'),
+    ('Incorrect IAM authentication information: verify aksk signature fail', dict(security_token='st-1'),
+     'temporary access keys expire together with their security token'),
+    ('Incorrect IAM authentication information: x-sdk-date is expired', {}, "this machine's clock is off"),
+    ('Incorrect IAM authentication information: token expires', dict(access_key=None, secret_key=None, auth_token='tok-1'),
+     'The IAM token is not valid'),
 ])
-def test_a_refused_request_says_what_to_check(server, capsys, message, expected):
+def test_a_refused_request_says_what_to_check(server, capsys, message, credentials, expected):
     server.add(json_answer(401, {'error_code': 'APIGW.0301', 'error_msg': message, 'request_id': 'r-401'}))
-    result = run_module(module_args(server), capsys)
+    args = dict((key, value) for key, value in module_args(server, **credentials).items() if value is not None)
+    result = run_module(args, capsys)
     assert result['failed'] is True and expected in result['msg'] and 'APIGW.0301' in result['msg']
+    assert 'IAM token' not in result['msg'] or 'auth_token' in credentials
+
+
+def test_a_query_of_many_unknown_jobs_says_they_could_not_be_read(server, capsys):
+    unknown = json_answer(400, {'error': {'code': 'Common.0011', 'message': 'Failed to query system tasks.'}})
+    server.add(unknown, unknown)
+    args = module_args(server, job_ids=['job-a', 'job-b'])
+    del args['job_id']
+    result = run_module(args, capsys)
+    assert result['failed'] is True
+    assert result['msg'].startswith('2 of 2 ECS jobs could not be read: (1) Failed to query ECS job job-a')
+    assert 'waited for' not in result['msg']
+    assert [entry['job_id'] for entry in result['jobs']] == ['job-a', 'job-b']
+
+
+def test_a_piece_of_a_no_log_option_echoed_in_an_answer_is_masked(server, capsys):
+    token = 'tok-0123456789abcdefghijklmnopqrstuvwxyz'
+    title = 'Forbidden: the gateway refused the temporary credential presented with this request, the token ' + token
+    server.add(html_answer(403, title))
+    result = run_module(module_args(server, security_token=token), capsys)
+    assert result['failed'] is True
+    # The title is cut at 120 characters, inside the token: no_log (whole values only) would miss the piece.
+    assert 'the token ********' in result['msg']
+    assert token[:8] not in json.dumps(result)
+
+
+def test_a_piece_of_a_token_learnt_at_login_echoed_in_an_answer_is_masked(server, capsys):
+    token = 'MIIlogin-token-0123456789abcdefghijklmnopqrstuvwxyz'
+    server.add(json_answer(201, {'token': {'project': {'id': 'p-1'}}}, headers={'X-Subject-Token': token}),
+               json_answer(400, {'error_code': 'APIGW.0101', 'error_msg': 'The token %s... is malformed' % token[:20]}))
+    args = dict(module_args(server, **PASSWORD_LOGIN), iam_endpoint=server.url)
+    result = run_module(dict((key, value) for key, value in args.items() if value is not None), capsys)
+    assert result['failed'] is True
+    assert 'The token ********... is malformed' in result['msg']
+    assert token[:8] not in json.dumps(result)
