@@ -41,8 +41,8 @@ def job(job_id, status='SUCCESS'):
 
 @pytest.mark.parametrize('hung, extra', [
     pytest.param('/v3/projects', dict(project_id=None), id='project-lookup'),
-    pytest.param('/v3/auth/tokens', dict(access_key=None, secret_key=None, user_name='alice', password='pa55',
-                                          domain_name='example'), id='password-login'),
+    pytest.param('/v3/auth/tokens', dict(access_key=None, secret_key=None, user_name='alice', password='pa55', domain_name='example'),
+                 id='password-login'),
 ])
 def test_what_comes_before_the_first_poll_counts_against_wait_timeout(server, capsys, hung, extra):
     server.route(hung, slow())
