@@ -16,6 +16,9 @@ Kinds and their options:
   ``Retry-After: N``. Alibaba: HTTP ``status`` (400, also 429 or 403), ``Throttling.User``, and
   ``x-acs-retry-after`` (in ms) only with ``retry_after`` (real answers often lack it)
 - ``html_502``: an nginx "502 Bad Gateway" HTML page
+- ``redirect``: HTTP ``status`` (302) to ``location`` (a login portal, as a proxy or a wrong
+  endpoint answers with), with a small HTML body: a client that does not follow redirects must
+  say where it was sent, one that does would carry its signature to another host
 - ``bad_json``: the normal answer's body cut in half (``variant: truncated``) or not JSON (``malformed``)
 - ``slow``: the normal answer after ``delay`` seconds (5)
 - ``hang``: no answer at all: the connection is held open, silent, until the client closes it
@@ -72,7 +75,8 @@ from .apig import gateway_error
 from .messages import DISCONNECT_CUT, DISCONNECT_DROP, DISCONNECT_HANG, DISCONNECT_RESET, Request, Response, json_response
 
 KINDS = ("http_5xx", "throttle", "html_502", "bad_json", "slow", "drop", "reset", "cut", "missing_status", "gone", "token_expired",
-         "echo_credential", "odd_json", "hang", "trickle", "gzip_bomb", "huge_html", "deep_json")
+         "echo_credential", "odd_json", "hang", "trickle", "gzip_bomb", "huge_html", "deep_json", "redirect")
+REDIRECT_LOCATION = "https://auth.example.com/authui/login"
 ODD_VARIANTS = ("status", "fields", "error", "body")
 ODD_ERROR_CODE = "Emulator.OddAnswer"  # ours: no cloud's code, so no client takes it for "no such job"
 FOREVER = -1
@@ -119,6 +123,7 @@ class Fault:
     variant: str = "truncated"
     service: Optional[str] = None  # global faults only: spoil only this service's requests
     value: Any = None  # odd_json: the odd JSON value
+    location: str = REDIRECT_LOCATION  # redirect: where to
     passed: int = 0  # requests let through so far (counts up to ``after``)
     spoiled: int = 0  # requests spoiled so far (counts up to ``times``)
 
@@ -203,6 +208,9 @@ def spoil(fault: Fault, request: Request, normal: Callable[[], Response], status
         return (_alibaba_error if dialect == "alibaba" else _huawei_error)(fault, request)
     if kind == "html_502":
         return Response(status=502, body=NGINX_502_PAGE, content_type="text/html")
+    if kind == "redirect":
+        page = b"<html><head><title>302 Found</title></head><body>Moved</body></html>"
+        return Response(status=fault.status or 302, body=page, content_type="text/html", headers=[("Location", fault.location)])
     if kind == "echo_credential":
         return Response(status=403, body=_echo_page(request), content_type="text/html")
     if kind in ("drop", "reset"):
