@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright (c) jobwatch.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """How much of each job module's integration target stands, names aside, in all four.
@@ -7,7 +6,7 @@ For each module target: its YAML lines (blank and comment lines left out), and h
 stand in all four targets: a line counts when a run of RUN consecutive lines holding it stands in
 each of the other three targets once the module's own names are put aside (module name, job ids
 from its jobs.json, id option, statuses, the noun its messages use, numbers and quoted strings
-that are job ids). Usage: python hacking/shared_target_lines.py [--run N]
+that are job ids). Usage: python3 hacking/shared_target_lines.py [--run N]
 """
 
 import argparse
@@ -59,7 +58,7 @@ def normalized_lines(target):
 
 
 def runs(lines, size):
-    return {tuple(text for _, _, text in lines[start:start + size]) for start in range(len(lines) - size + 1)}
+    return {tuple(text for _file, _number, text in lines[start:start + size]) for start in range(len(lines) - size + 1)}
 
 
 def main():
@@ -74,7 +73,7 @@ def main():
         others = [grams[other] for other in SERVICES if other != target]
         shared = set()
         for start in range(len(found) - args.run + 1):
-            gram = tuple(text for _, _, text in found[start:start + args.run])
+            gram = tuple(text for _file, _number, text in found[start:start + args.run])
             if all(gram in other for other in others):
                 shared.update(range(start, start + args.run))
         total += len(found)
