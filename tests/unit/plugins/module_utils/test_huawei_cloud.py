@@ -11,9 +11,9 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConnection, HuaweiConventions, default_cloud
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_iam import REGIONAL_IAM_REGIONS, IamEndpoint, iam_urls
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import service_url
-from ansible_collections.jobwatch.cloud.plugins.modules.cfw_job_info import CfwJobApi
-from ansible_collections.jobwatch.cloud.plugins.modules.dataarts_job_status import DataArtsJobApi
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._cfw_api import CfwJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataarts_api import DataArtsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import ScriptedServer, json_answer
 
 

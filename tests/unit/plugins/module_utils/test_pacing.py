@@ -13,7 +13,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._pacing import (
     LONGEST_BACKOFF, SLOWEST_RATE, WINDOW_MARGIN, Pacer)
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import LAST_LOOK_SECONDS, REACHED, TIMED_OUT, JobWatch, WaitGoal, Waiter
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
     FakeClock, ScriptedServer, json_answer)
 

@@ -9,7 +9,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import Jobw
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED, FAILED, JobApi, PENDING, RUNNING, STOPPED
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import (
     LAST_LOOK_SECONDS, REACHED, TIMED_OUT, UNREACHABLE, WaitGoal, Waiter, adaptive_pause)
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import FakeClock
 
 

@@ -17,7 +17,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import Jobw
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_result
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, UNREACHABLE, WaitGoal
 from ansible_collections.jobwatch.cloud.plugins.modules import dataworks_job_info
-from ansible_collections.jobwatch.cloud.plugins.modules.dataworks_job_info import DataWorksJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataworks_api import DataWorksJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import json_answer
 

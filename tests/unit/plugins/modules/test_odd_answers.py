@@ -16,10 +16,10 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._alibaba_cloud impo
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_result
 from ansible_collections.jobwatch.cloud.plugins.modules import dataworks_job_info, ecs_job_info
-from ansible_collections.jobwatch.cloud.plugins.modules.cfw_job_info import CfwJobApi
-from ansible_collections.jobwatch.cloud.plugins.modules.dataarts_job_status import DataArtsJobApi
-from ansible_collections.jobwatch.cloud.plugins.modules.dataworks_job_info import DataWorksJobApi
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._cfw_api import CfwJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataarts_api import DataArtsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataworks_api import DataWorksJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import json_answer
 
