@@ -42,7 +42,7 @@ class DataWorksJobApi(AlibabaJobApi):
     def read_status(self, job):
         status = job.get('Status')
         if status is not None and status != '':
-            return status  # whatever it is: has_status refuses what is no status name
+            return status  # whatever it is: answer_problem refuses what is no status name
         # Fallback only (the API's example shows Completed=False beside Status=Success), and only where
         # it is unambiguous: a finished job without Status may have succeeded or been cancelled, so such
         # an answer is no answer and is asked again.

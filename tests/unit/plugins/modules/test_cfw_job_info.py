@@ -71,7 +71,7 @@ def test_statuses(status, state, finished, succeeded):
 @pytest.mark.parametrize('data', [{}, {'data': None}, {'data': {'id': JOB_ID}}, {'error_code': 'CFW.0001', 'error_msg': 'x'},
                                   {'status': 'Success'}])
 def test_an_answer_without_a_job_status_is_not_an_answer(data):
-    assert CfwJobApi().has_status(data) == 'the answer has no job status in it'
+    assert CfwJobApi().answer_problem(data) == 'the answer has no job status in it'
 
 
 def test_wait_goals():

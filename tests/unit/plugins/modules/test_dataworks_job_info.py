@@ -154,17 +154,17 @@ def test_failure_reason_is_the_error():
     {'Status': 'Success'},
 ])
 def test_an_answer_without_a_job_status_is_not_an_answer(data):
-    assert DataWorksJobApi().has_status(data) == 'the answer has no job status in it'
+    assert DataWorksJobApi().answer_problem(data) == 'the answer has no job status in it'
 
 
 def test_a_job_status_that_is_no_object_is_not_an_answer():
-    assert DataWorksJobApi().has_status({'RequestId': REQUEST_ID, 'JobStatus': 'Success'}) == \
+    assert DataWorksJobApi().answer_problem({'RequestId': REQUEST_ID, 'JobStatus': 'Success'}) == \
         'the answer\'s job is a text ("Success"), not an object'
 
 
 def test_an_answer_with_a_job_status_is_one():
-    assert DataWorksJobApi().has_status(PAGE_EXAMPLE) is None
-    assert DataWorksJobApi().has_status({'JobStatus': {'Completed': 'False'}}) is None
+    assert DataWorksJobApi().answer_problem(PAGE_EXAMPLE) is None
+    assert DataWorksJobApi().answer_problem({'JobStatus': {'Completed': 'False'}}) is None
 
 
 def test_default_wait_ends_at_success_fail_or_cancel():

@@ -150,9 +150,9 @@ def test_job_result_snake_cases_keys_and_adds_extras():
 
 def test_an_answer_without_status_is_not_an_answer():
     api = EcsJobApi()
-    assert api.has_status({'status': 'RUNNING'}) is None
-    assert api.has_status({'job_id': JOB_ID}) == 'the answer has no job status in it'
-    assert api.has_status({'status': ''}) == 'the answer has no job status in it'
+    assert api.answer_problem({'status': 'RUNNING'}) is None
+    assert api.answer_problem({'job_id': JOB_ID}) == 'the answer has no job status in it'
+    assert api.answer_problem({'status': ''}) == 'the answer has no job status in it'
 
 
 # --- the module, run as Ansible runs it ----------------------------------------------------------

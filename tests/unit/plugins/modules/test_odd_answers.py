@@ -49,7 +49,7 @@ ODD_STATUSES = [
 @pytest.mark.parametrize('api, answer', APIS, ids=API_IDS)
 @pytest.mark.parametrize('status, problem', ODD_STATUSES, ids=['int', 'float', 'bool', 'list', 'object', 'long', 'control', 'blank'])
 def test_a_status_that_is_no_status_name_is_a_malformed_answer(api, answer, status, problem):
-    assert api.has_status(answer(status)) == problem
+    assert api.answer_problem(answer(status)) == problem
 
 
 @pytest.mark.parametrize('api, answer', APIS, ids=API_IDS)
@@ -58,14 +58,14 @@ def test_a_null_or_empty_status_is_no_status(api, answer, status):
     data = answer(status)
     if isinstance(api, DataWorksJobApi):
         data['JobStatus']['Completed'] = 'True'  # finished, no Status and no Error: nothing tells how it ended
-    assert api.has_status(data) == 'the answer has no job status in it'
+    assert api.answer_problem(data) == 'the answer has no job status in it'
 
 
 @pytest.mark.parametrize('status', [0, False, [], {}])
 def test_dataworks_takes_no_falsy_odd_status_for_absent(status):
     # Status 0 beside Completed=False must not fall back to "Running": it is a malformed answer.
     data = {'JobStatus': {'Status': status, 'Completed': 'False'}}
-    assert "not a status name" in DataWorksJobApi().has_status(data)
+    assert "not a status name" in DataWorksJobApi().answer_problem(data)
 
 
 @pytest.mark.parametrize('api', [api for api, answer in APIS], ids=API_IDS)
