@@ -20,39 +20,11 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpCl
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._redact import Secrets
-from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.doubles import CountingPasswordAuth
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
-    FakeClock, ScriptedServer, answer, closed_port_url, drop, html_answer, json_answer, slow)
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import answer, closed_port_url, drop, html_answer, json_answer, slow
 
 JOB = {'status': 'RUNNING', 'job_id': 'j1'}
 OK = json_answer(200, JOB, headers={'X-Request-Id': 'req-ok'})
-
-
-@pytest.fixture(name='server')
-def _server():
-    with ScriptedServer() as server:
-        yield server
-
-
-@pytest.fixture(name='clock')
-def _clock():
-    return FakeClock()
-
-
-@pytest.fixture(name='make_client')
-def _make_client(clock):
-    made = []
-
-    def make(retries=3, timeout=5.0, draw=0.5, base=0.5, **kwargs):
-        client = HttpClient(HuaweiConventions(), timeout=timeout, sleep=clock.sleep, clock=clock,
-                            retry=RetryPolicy(retries=retries, base=base, cap=20.0, rand=lambda: draw), **kwargs)
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.session.close()
 
 
 class RecordingAuth(Auth):

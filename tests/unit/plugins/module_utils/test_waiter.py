@@ -11,7 +11,6 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import (
     LAST_LOOK_SECONDS, REACHED, TIMED_OUT, UNREACHABLE, WaitGoal, adaptive_pause)
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.doubles import SingleJobWaiter
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import FakeClock
 
 
 class StreamingApi(JobApi):
@@ -67,9 +66,9 @@ def run(clock, steps, goal, timeout=600, interval=None, poll_cost=0.0, on_change
     return waiter, timeline, verdict, status, payload
 
 
-@pytest.fixture(name='clock')
-def _clock():
-    return FakeClock(start=5000.0)
+@pytest.fixture(name='clock_start')
+def _clock_start():
+    return 5000.0
 
 
 @pytest.mark.parametrize('elapsed, pause', [(0, 1.0), (5, 1.0), (10, 1.0), (50, 5.0), (123.4, 12.34), (299, 29.9),
