@@ -162,7 +162,7 @@ def status_problem(status):
 
 
 def job_result(api, job, request_id):
-    """The keys every module returns for one job (DESIGN "What every module returns")."""
+    """The keys every module returns for one job (the RETURN docs of every module list them alike)."""
     status = api.read_status(job)
     state, finished = api.lookup(status)
     result = dict(

@@ -119,7 +119,7 @@ class JobTask:
         return job_ids
 
     def _report(self, watch, waiting):
-        """The single-job result keys of one watch (DESIGN "What every module returns")."""
+        """The single-job result keys of one watch: the keys every module returns, its elapsed time and polls."""
         result = dict(elapsed=watch.elapsed, polls=watch.polls)
         if watch.payload is not None:
             try:
