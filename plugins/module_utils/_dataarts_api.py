@@ -38,7 +38,7 @@ class DataArtsJobApi(HuaweiJobApi):
         # Names are free text: only what cannot travel in one path segment, or would climb out of it, is refused.
         if any(unicodedata.category(char) == 'Cc' for char in text):
             return 'has control characters', 'Job names are printable text'
-        if set(text.split('/')) & set(('.', '..')):
+        if set(text.split('/')) & {'.', '..'}:
             return 'has a "." or ".." part, which would leave the job\'s path', 'Rename the job, or check the name'
         return None
 
