@@ -197,7 +197,7 @@ def test_acs3_auth_with_a_security_token_signs_it():
     headers = Acs3Auth('STS.AK', 'SK', 'token-1').apply('GET', URL, [('JobId', 'job-1')], dict(RPC_HEADERS), b'')
     assert headers['x-acs-security-token'] == 'token-1' and headers['x-acs-accesskey-id'] == 'STS.AK'
     assert 'x-acs-accesskey-id' in headers['Authorization'] and 'x-acs-security-token' in headers['Authorization']
-    assert Acs3Auth.refresh() is False
+    assert Acs3Auth('STS.AK', 'SK', 'token-1').refresh() is False
 
 
 @pytest.mark.parametrize('body', [b'', b'{}', u'{"Name": "作业 ü"}'.encode('utf-8'), b'\x00\xff' * 1000])

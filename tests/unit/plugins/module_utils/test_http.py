@@ -14,46 +14,20 @@ from urllib.parse import unquote
 
 import pytest
 
+from ansible_collections.jobwatch.cloud.plugins.module_utils._auth import Auth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient, USER_AGENT, describe_body, encode_query
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._redact import Secrets
-from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
-    FakeClock, ScriptedServer, answer, closed_port_url, drop, html_answer, json_answer, slow)
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.doubles import CountingPasswordAuth
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import answer, closed_port_url, drop, html_answer, json_answer, slow
 
 JOB = {'status': 'RUNNING', 'job_id': 'j1'}
 OK = json_answer(200, JOB, headers={'X-Request-Id': 'req-ok'})
 
 
-@pytest.fixture(name='server')
-def _server():
-    with ScriptedServer() as server:
-        yield server
-
-
-@pytest.fixture(name='clock')
-def _clock():
-    return FakeClock()
-
-
-@pytest.fixture(name='make_client')
-def _make_client(clock):
-    made = []
-
-    def make(retries=3, timeout=5.0, draw=0.5, base=0.5, **kwargs):
-        client = HttpClient(HuaweiConventions(), timeout=timeout, sleep=clock.sleep, clock=clock,
-                            retry=RetryPolicy(retries=retries, base=base, cap=20.0, rand=lambda: draw), **kwargs)
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.session.close()
-
-
-class RecordingAuth(object):
+class RecordingAuth(Auth):
     """An auth that stamps a token on each attempt and says whether a refresh is possible."""
 
     def __init__(self, refreshable):
@@ -125,23 +99,23 @@ def test_retry_after_on_a_503_is_honoured_too(server, clock, make_client):
     assert clock.sleeps and clock.sleeps[0] >= 5.0
 
 
-def test_accept_rejection_is_retried_not_taken_as_the_answer(server, clock, make_client):
+def test_an_answer_problem_is_retried_not_taken_as_the_answer(server, clock, make_client):
     server.add(json_answer(200, {'job_id': 'j1'}), json_answer(200, {'job_id': 'j1', 'status': 'SUCCESS'}))
     seen = []
 
-    def accept(data):
+    def answer_problem(data):
         seen.append(data)
         return None if data.get('status') else 'the answer has no job status in it'
 
-    reply = get(make_client(retries=3), server, accept=accept)
+    reply = get(make_client(retries=3), server, answer_problem=answer_problem)
     assert reply.data['status'] == 'SUCCESS'
     assert len(seen) == 2 and len(server.requests) == 2
 
 
-def test_accept_rejection_every_time_gives_up_saying_what_was_wrong(server, clock, make_client):
+def test_an_answer_problem_every_time_gives_up_saying_what_was_wrong(server, clock, make_client):
     server.set_default(json_answer(200, {'job_id': 'j1'}, headers={'X-Request-Id': 'req-7'}))
     with pytest.raises(JobwatchError) as caught:
-        get(make_client(retries=2), server, accept=lambda data: 'the answer has no job status in it')
+        get(make_client(retries=2), server, answer_problem=lambda data: 'the answer has no job status in it')
     text = str(caught.value)
     assert 'the answer has no job status in it' in text
     assert 'gave up after 3 attempts' in text
@@ -239,8 +213,8 @@ def test_password_login_token_expiring_mid_wait_is_renewed_once(server, clock, m
                OK)
     client = make_client(retries=3)
     secrets = []
-    auth = PasswordAuth(client, server.url, 'alice', 'pa55', 'example', project_name='cn-north-4',
-                        on_secret=secrets.append, clock=clock)
+    auth = CountingPasswordAuth(client, server.url, 'alice', 'pa55', 'example', project_name='cn-north-4',
+                                on_secret=secrets.append, clock=clock)
     get(client, server, auth=auth)
     clock.advance(3600)
     get(client, server, auth=auth)
@@ -257,7 +231,7 @@ def test_password_login_token_refused_right_after_login_is_not_renewed(server, c
     server.add(json_answer(201, token_reply, headers={'X-Subject-Token': 'login-1'}),
                json_answer(401, {'error_code': 'APIGW.0302', 'error_msg': 'The IAM user is forbidden.'}))
     client = make_client(retries=3)
-    auth = PasswordAuth(client, server.url, 'alice', 'pa55', 'example', project_id='p', clock=clock)
+    auth = CountingPasswordAuth(client, server.url, 'alice', 'pa55', 'example', project_id='p', clock=clock)
     with pytest.raises(JobwatchError) as caught:
         get(client, server, auth=auth)
     assert caught.value.code == 'APIGW.0302'

@@ -13,26 +13,14 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._pacing import (
     LONGEST_BACKOFF, SLOWEST_RATE, WINDOW_MARGIN, Pacer)
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import LAST_LOOK_SECONDS, REACHED, TIMED_OUT, JobWatch, WaitGoal, Waiter
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
-    FakeClock, ScriptedServer, json_answer)
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import json_answer
 
 HOST = 'ecs.example'
 THROTTLED = json_answer(429, {'error_code': 'APIG.0308', 'request_id': 'r-429',
                               'error_msg': 'The throttling threshold has been reached: policy user over ratelimit,limit:5,time:1 minute'})
 THROTTLED_SILENT = json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'})
 OK = json_answer(200, {'status': 'SUCCESS'})
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def server():
-    with ScriptedServer() as running:
-        yield running
 
 
 @pytest.mark.parametrize('message, policy', [

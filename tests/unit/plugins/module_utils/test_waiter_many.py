@@ -14,8 +14,8 @@ import pytest
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import (
     REACHED, TIMED_OUT, UNREACHABLE, JobWatch, WaitGoal, Waiter, adaptive_pause)
-from ansible_collections.jobwatch.cloud.plugins.modules.dataarts_job_status import DataArtsJobApi
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataarts_api import DataArtsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import FakeClock
 
 GOAL = WaitGoal(EcsJobApi())

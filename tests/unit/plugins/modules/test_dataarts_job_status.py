@@ -17,7 +17,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud impor
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_result
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, UNREACHABLE, WaitGoal
 from ansible_collections.jobwatch.cloud.plugins.modules import dataarts_job_status
-from ansible_collections.jobwatch.cloud.plugins.modules.dataarts_job_status import DataArtsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataarts_api import DataArtsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import ScriptedServer, json_answer
 

@@ -16,7 +16,7 @@ import pytest
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_result
 from ansible_collections.jobwatch.cloud.plugins.modules import ecs_job_info
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import html_answer, json_answer
 
@@ -150,9 +150,9 @@ def test_job_result_snake_cases_keys_and_adds_extras():
 
 def test_an_answer_without_status_is_not_an_answer():
     api = EcsJobApi()
-    assert api.has_status({'status': 'RUNNING'}) is None
-    assert api.has_status({'job_id': JOB_ID}) == 'the answer has no job status in it'
-    assert api.has_status({'status': ''}) == 'the answer has no job status in it'
+    assert api.answer_problem({'status': 'RUNNING'}) is None
+    assert api.answer_problem({'job_id': JOB_ID}) == 'the answer has no job status in it'
+    assert api.answer_problem({'status': ''}) == 'the answer has no job status in it'
 
 
 # --- the module, run as Ansible runs it ----------------------------------------------------------
