@@ -320,12 +320,12 @@ def _sdk_authorization(recorded, access_key, secret):
     request.method = recorded.method
     request.pathname = recorded.path.split('?', 1)[0]
     request.query = dict(_query_of(recorded))
-    request.headers = dict((name, recorded.headers[name]) for name in names)
+    request.headers = {name: recorded.headers[name] for name in names}
     payload = hashlib.sha256(recorded.body).hexdigest()
     return sdk_utils.Utils.get_authorization(request, 'ACS3-HMAC-SHA256', payload, access_key, secret)
 
 
-@pytest.mark.parametrize('job_id', ['C664CDE3-9C0B-5792-B17F-6C543783BBBC', 'job 42', '~job~', u'ジョブ-ü', 'a+b&c=d'])
+@pytest.mark.parametrize('job_id', ['C664CDE3-9C0B-5792-B17F-6C543783BBBC', 'job 42', '~job~', 'ジョブ-ü', 'a+b&c=d'])
 def test_call_sends_a_get_to_the_root_that_the_sdk_verifies(server, job_id):
     server.add(OK)
     connection = AlibabaConnection(params(endpoint=server.url), 'dataworks')

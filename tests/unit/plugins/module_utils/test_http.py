@@ -428,7 +428,7 @@ def test_what_is_signed_is_what_is_sent(server, clock, make_client):
     get(client, server, path='/v1/p-1/jobs/%E6%97%A5%E5%BF%97%20job%2F%C3%BC~x/status', auth=auth,
         query=[('name', 'cn north~4 ü'), ('a', '2'), ('a', '1')], headers={'workspace': 'ws-1'})
     client.request('POST', server.url + '/v3/auth/tokens', 'log in', headers={'Content-Type': 'application/json'},
-                   body=u'{"name": "jörg"}'.encode('utf-8'), auth=auth)
+                   body='{"name": "jörg"}'.encode(), auth=auth)
     for received in server.requests:
         authorization = received.headers['Authorization']
         names = authorization.split('SignedHeaders=')[1].split(',')[0].split(';')
@@ -436,7 +436,7 @@ def test_what_is_signed_is_what_is_sent(server, clock, make_client):
         path, _sep, raw_query = received.path.partition('?')
         query = [tuple(unquote(part) for part in pair.split('=', 1)) for pair in raw_query.split('&')] if raw_query else []
         request = sdk_request.SdkRequest(method=received.method, schema='http', host=server.host, resource_path=path,
-                                         query_params=query, header_params=dict((name, received.headers[name]) for name in names),
+                                         query_params=query, header_params={name: received.headers[name] for name in names},
                                          body=received.body or None)
         signer = sdk_signer.Signer(sdk_credentials.BasicCredentials('AKEXAMPLE', 'secret/key+1'))
         assert signer.sign(request).header_params['Authorization'] == authorization
@@ -504,7 +504,7 @@ def test_a_connection_closed_without_an_answer_is_told_in_words(clock, make_clie
 def test_rate_limit_spaces_requests_to_one_host_evenly(server, clock, make_client):
     server.set_default(OK)
     client = make_client(rate_limit=4.0)
-    for dummy in range(5):
+    for _dummy in range(5):
         get(client, server)
     # The first goes at once; each next one waits for its slot, a quarter of a second apart.
     assert clock.sleeps == [pytest.approx(0.25)] * 4

@@ -128,7 +128,7 @@ def test_an_answer_read_whole_gives_its_connection_back_for_the_next_request(mak
     # The body is read from the stream by us, not by requests: the kept-alive connection must still be reused.
     client = make_client(retries=0)
     with Emulator(jobs=[{'id': 'job-1', 'timeline': [['RUNNING', 0]]}]) as emu:
-        for dummy in range(4):
+        for _dummy in range(4):
             with pytest.raises(JobwatchError):  # a made-up token: 401, a whole answer all the same
                 client.request('GET', emu.url + '/v1/p/jobs/job-1', 'query ECS job job-1', auth=TokenAuth('made-up'))
         [pool] = client.session.adapters['http://'].poolmanager.pools._container.values()  # pylint: disable=protected-access

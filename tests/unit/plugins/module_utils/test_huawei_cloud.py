@@ -113,7 +113,7 @@ def test_project_id_is_looked_up_from_the_region_then_sent_with_each_request():
     projects = {'projects': [{'id': 'project-cn-north-4', 'name': 'cn-north-4'}]}
     with ScriptedServer([json_answer(200, projects), json_answer(200, {'status': 'SUCCESS'})]) as server:
         connection = HuaweiConnection(params(server), 'ecs', on_secret=None)
-        reply = connection.get('/v1/{project_id}/jobs/{job_id}', 'query ECS job', job_id=u'a b/ü')
+        reply = connection.get('/v1/{project_id}/jobs/{job_id}', 'query ECS job', job_id='a b/ü')
         lookup, query = server.requests
     assert reply.data == {'status': 'SUCCESS'}
     assert lookup.path == '/v3/projects?name=cn-north-4'
@@ -190,13 +190,13 @@ def test_iam_endpoint_given_always_wins():
 
 def test_regional_iam_table_is_the_sdks():
     endpoint = pytest.importorskip('huaweicloudsdkcore.auth.endpoint')
-    known = dict((region, endpoint.get_iam_endpoint_by_id(region)) for region in REGIONAL_IAM_REGIONS)
+    known = {region: endpoint.get_iam_endpoint_by_id(region) for region in REGIONAL_IAM_REGIONS}
     assert known.pop('eu-west-101') is None  # only in huaweicloudsdkiam's IamRegion, on the European site
-    assert known == dict((region, 'https://iam.%s.myhuaweicloud.com' % region) for region in known)
+    assert known == {region: 'https://iam.%s.myhuaweicloud.com' % region for region in known}
     assert len(known) == 27
 
 
-class FakeHttp(object):
+class FakeHttp:
     """Answers from a dict {url: data or JobwatchError}, and records the URLs asked."""
 
     def __init__(self, answers):

@@ -41,7 +41,7 @@ class SteadyStateApi(JobApi):
     leads_to = {'NORMAL': ('EXCEPTION', 'STOPPING', 'STOPPED'), 'EXCEPTION': ('STOPPING', 'STOPPED')}
 
 
-class Timeline(object):
+class Timeline:
     """A job whose status follows ``[(seconds since start, status), ...]`` on the fake clock."""
 
     def __init__(self, clock, steps, poll_cost=0.0):

@@ -106,7 +106,7 @@ def module_args(server, **extra):
     args = dict(region='cn-north-4', endpoint=server.url, project_id=PROJECT_ID, access_key='AKEXAMPLE', secret_key=SECRET,
                 job_id=JOB_ID)
     args.update(extra)
-    return dict((name, value) for name, value in args.items() if value is not None)
+    return {name: value for name, value in args.items() if value is not None}
 
 
 @pytest.mark.parametrize('change, words', [

@@ -195,7 +195,7 @@ def module_args(server, **extra):
     """Options as a task gives them; None leaves an option out (so its environment fallback applies)."""
     args = dict(region='cn-hangzhou', endpoint=server.url, access_key='LTAI5tEXAMPLE', secret_key=SECRET, job_id=JOB_ID)
     args.update(extra)
-    return dict((name, value) for name, value in args.items() if value is not None)
+    return {name: value for name, value in args.items() if value is not None}
 
 
 def test_no_credentials_anywhere_fails_naming_the_variables_before_any_request(server, capsys):

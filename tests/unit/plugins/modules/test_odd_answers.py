@@ -171,7 +171,7 @@ def ecs_args(server, **extra):
 
 
 def test_a_query_answered_with_a_number_for_status_fails_clearly_after_the_retries(server, capsys):
-    for dummy in range(6):
+    for _dummy in range(6):
         server.add(json_answer(200, {'status': 3, 'job_id': 'j-1'}))
     result = run_module_main(ecs_job_info.main, ecs_args(server, job_id='j-1'), capsys)
     assert result['failed'] is True
@@ -189,7 +189,7 @@ def test_an_odd_status_once_is_asked_again(server, capsys):
 
 def test_one_odd_job_spoils_only_its_own_entry(server, capsys):
     server.add(json_answer(200, {'status': 'SUCCESS', 'entities': {'server_id': 'srv-1'}}))
-    for dummy in range(6):
+    for _dummy in range(6):
         server.add(json_answer(200, {'status': ['SUCCESS']}))
     server.add(json_answer(200, {'status': 'FAIL', 'entities': 'odd', 'fail_reason': {'a': 1}}))
     result = run_module_main(ecs_job_info.main, ecs_args(server, job_ids=['j-1', 'j-2', 'j-3'], concurrency=1), capsys)
