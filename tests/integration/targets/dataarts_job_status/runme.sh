@@ -7,7 +7,7 @@ source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests
 set -x
 
 start_emulator jobs.json
-log="$(mktemp)"
+log="$(target_log plays)"
 
 play_logged "${log}" -i ../../inventory main.yml "$@"
 
@@ -21,5 +21,4 @@ HW_PROJECT_ID=0123456789abcdef0123456789abcdef \
 # Every secret the plays use, and every IAM token the emulator issued ("MIIemulator…"):
 # none may appear anywhere in the -vvv output.
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 wrong-secret-DO-NOT-LEAK-da71 demo-password-1 MIIemulator
-rm -f "${log}"
 exit_with_play_status

@@ -8,7 +8,7 @@ source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests
 set -x
 
 start_emulator jobs.json
-log="$(mktemp)"
+log="$(target_log plays)"
 
 play_logged "${log}" -i ../../inventory main.yml "$@"
 
@@ -24,5 +24,4 @@ ALIBABA_CLOUD_SECURITY_TOKEN=emulator-ali-sts-token-0001 \
 # Every secret the plays use: none may appear anywhere in the -vvv output.
 assert_no_secret_in "${log}" emulator-ali-secret-000000000000000000 wrong-ali-secret-DO-NOT-LEAK-5c1e \
     emulator-ali-sts-secret-0000000000000 emulator-ali-sts-token-0001
-rm -f "${log}"
 exit_with_play_status

@@ -7,7 +7,7 @@ source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests
 set -x
 
 start_emulator jobs.json
-log="$(mktemp)"
+log="$(target_log plays)"
 
 play_logged "${log}" -i ../../inventory main.yml "$@"
 
@@ -22,5 +22,4 @@ HW_PROJECT_ID=0123456789abcdef0123456789abcdef \
 # none may appear anywhere in the -vvv output.
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 wrong-secret-DO-NOT-LEAK-7f3a demo-password-1 \
     emulator-security-token-0001 emulator-temp-secret-00000000000000000 MIIemulator
-rm -f "${log}"
 exit_with_play_status
