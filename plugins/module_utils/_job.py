@@ -105,7 +105,7 @@ class JobApi(object):
 
 
 def job_result(api, job, request_id):
-    """The keys every module returns for one job (DESIGN "What every module returns")."""
+    """The keys every module returns for one job (each module documents them in its RETURN)."""
     status = api.read_status(job)
     state, finished = api.lookup(status)
     result = dict(

@@ -107,7 +107,7 @@ class JobTask(object):
         return job_ids
 
     def _report(self, watch, waiting):
-        """The single-job result keys of one watch (DESIGN "What every module returns")."""
+        """The single-job result keys of one watch (each module documents them in its RETURN)."""
         result = dict(elapsed=watch.elapsed, polls=watch.polls)
         if watch.payload is not None:
             result.update(job_result(self.api, *watch.payload))
