@@ -20,7 +20,7 @@ PYTHONUNBUFFERED=1 ansible-playbook -vvv -i ../../inventory main.yml "$@" 2>&1 |
 done > "${log}" || rc=$?
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000
 report_play "${log}" "${rc}" ansible-playbook -vvv -i ../../inventory main.yml "$@"
-[ "${play_status}" -eq 0 ] || exit_with_play_status
+[ "${rc}" -eq 0 ] || exit "${rc}"
 
 stamp_of() {
     grep -F -- "$1" "${log}" | head -n 1 | cut -d' ' -f1
