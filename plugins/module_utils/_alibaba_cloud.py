@@ -8,6 +8,7 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.jobwatch.cloud.plugins.module_utils._acs3_signer import sign
 from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import check_text
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import text, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import http_settings, service_url
@@ -39,14 +40,14 @@ class AlibabaConventions(object):
 
     @staticmethod
     def request_id(headers, data):
-        data = data or {}
-        return data.get('RequestId') or data.get('requestId') or headers.get('x-acs-request-id')
+        return text_at(data, 'RequestId') or text_at(data, 'requestId') or headers.get('x-acs-request-id')
 
     @staticmethod
     def read_error(data):
         # Some products answer in lower case; the official client reads both spellings.
         code = data.get('Code') or data.get('code')
-        return (str(code) if code is not None else None), data.get('Message') or data.get('message')
+        # Any JSON may stand there: a number, an object... Messages need text.
+        return text(code), text(data.get('Message') or data.get('message'))
 
     @staticmethod
     def is_throttled(status, code):

@@ -31,6 +31,10 @@ except ImportError:  # pragma: no cover - reported by the module with missing_re
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD'))
 DEFAULT_POOL_SIZE = 10  # requests' own
 USER_AGENT = 'jobwatch.cloud-ansible-collection'
+# A body that is no JSON at all, told apart from the JSON ``null``.
+_NOT_JSON = object()
+_JSON_KINDS = {type(None): 'JSON null', list: 'a JSON list', str: 'a JSON string', int: 'a JSON number', float: 'a JSON number',
+               bool: 'a JSON bool'}
 # How much of a body that is not JSON is looked at: far more than a message shows (a title, a
 # snippet), so that a secret cut by the bound is not what is left in the message.
 BODY_LOOKED_AT = 16384
@@ -230,15 +234,15 @@ class HttpClient(object):
         request_id = conventions.request_id(reply.headers, None)
         text = reply.text
         try:
-            parsed = json.loads(text) if text.strip() else None
+            parsed = json.loads(text) if text.strip() else _NOT_JSON
         except ValueError:
-            parsed = None
+            parsed = _NOT_JSON
         data = parsed if isinstance(parsed, dict) else None
         if data is not None:
             request_id = conventions.request_id(reply.headers, data)
         status = reply.status_code
         if data is None:
-            shape = ('a JSON %s where an object was expected' % type(parsed).__name__ if parsed is not None
+            shape = ('%s where an object was expected' % _JSON_KINDS.get(type(parsed), 'a JSON value') if parsed is not _NOT_JSON
                      else describe_body(text, reply.headers.get('Content-Type'), self.secrets))
         if 200 <= status < 300:
             problem = 'the answer was %s' % shape if data is None else (accept(data) if accept else None)

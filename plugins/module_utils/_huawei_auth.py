@@ -8,6 +8,7 @@ import threading
 import time
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dict_at, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_signer import sign
 
 # A token rejected this soon after login is refused for another reason than age: logging in
@@ -109,8 +110,7 @@ class PasswordAuth(object):
             raise JobwatchError(what, 'IAM answered without an X-Subject-Token header', status=reply.status,
                                 request_id=reply.request_id)
         self._on_secret(token)
-        project = (reply.data.get('token') or {}).get('project') or {}
-        self.project_id = self.project_id or project.get('id')
+        self.project_id = self.project_id or text_at(dict_at(dict_at(reply.data, 'token'), 'project'), 'id')
         self._token = token
         self._issued = self._clock()
         self.logins += 1

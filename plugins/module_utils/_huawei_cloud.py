@@ -10,6 +10,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import check_text
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dicts_at, text, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
@@ -57,7 +58,7 @@ class HuaweiConventions(object):
 
     @staticmethod
     def request_id(headers, data):
-        return headers.get('X-Request-Id') or (data or {}).get('request_id')
+        return headers.get('X-Request-Id') or text_at(data, 'request_id')
 
     @staticmethod
     def read_error(data):
@@ -66,7 +67,8 @@ class HuaweiConventions(object):
         nested = data.get('error') if isinstance(data.get('error'), dict) else {}
         code = data.get('error_code') or nested.get('code') or data.get('code')
         message = data.get('error_msg') or nested.get('message') or data.get('message')
-        return (str(code) if code is not None else None), message
+        # Any JSON may stand there: a number, an object... Messages need text.
+        return text(code), text(message)
 
     @staticmethod
     def is_throttled(status, code):
@@ -175,11 +177,11 @@ class HuaweiConnection(object):
         what = 'look up the project id of region %s in IAM' % self.region
         reply = self.http.request('GET', self.iam_endpoint + '/v3/projects', what, query=[('name', self.region)],
                                   auth=self.auth, deadline=deadline)
-        projects = reply.data.get('projects') or []
-        if not projects or not projects[0].get('id'):
+        projects = dicts_at(reply.data, 'projects')
+        if not projects or not text_at(projects[0], 'id'):
             raise JobwatchError(what, 'IAM knows no project named %s' % self.region, request_id=reply.request_id,
                                 hint='Check region, or give project_id')
-        return projects[0]['id']
+        return text_at(projects[0], 'id')
 
     def get(self, path, what, deadline=None, headers=None, accept=None, **segments):
         """GET ``path`` (a template such as ``/v1/{project_id}/jobs/{job_id}``); each value fills one segment."""

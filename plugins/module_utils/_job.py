@@ -8,6 +8,7 @@ import re
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import describe
 
 PENDING = 'pending'
 RUNNING = 'running'
@@ -20,6 +21,9 @@ FAILURE_STATES = frozenset((FAILED, CANCELLED))
 
 # Safe in one URL path segment and never a path trick; ids of every API here fit.
 ID_PATTERN = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.:-]*$')
+# A status name is a short word: longer text, or text with control characters, is something else.
+LONGEST_STATUS = 64
+CONTROL_CHARACTERS = re.compile(r'[\x00-\x1f\x7f-\x9f]')
 
 
 class JobApi(object):
@@ -64,7 +68,7 @@ class JobApi(object):
 
     def lookup(self, status):
         """(state, finished) of a status, matched case-insensitively; unknown ones are taken as running."""
-        key = (status or '').upper()
+        key = status.upper() if isinstance(status, str) else ''
         for known, meaning in self.statuses.items():
             if known.upper() == key:
                 return meaning
@@ -72,6 +76,8 @@ class JobApi(object):
 
     def spelled(self, status):
         """The API's own spelling of a status a user typed in any case, or None if it has none."""
+        if not isinstance(status, str):
+            return None
         for known in self.statuses:
             if known.upper() == status.strip().upper():
                 return known
@@ -97,11 +103,24 @@ class JobApi(object):
         raise NotImplementedError
 
     def has_status(self, data):
-        # Used as the HTTP client's "accept": an answer without a status is not an answer.
+        # Used as the HTTP client's "accept": an answer without a status name is not an answer (asked again).
         job = self.read_job(data)
-        if not isinstance(job, dict) or not self.read_status(job):
+        if job is None:
             return 'the answer has no job status in it'
-        return None
+        if not isinstance(job, dict):
+            return "the answer's job is %s, not an object" % describe(job)
+        return status_problem(self.read_status(job))
+
+
+def status_problem(status):
+    """What makes ``status`` no status name, or None when it is one."""
+    if status is None or (isinstance(status, str) and not status.strip()):
+        return 'the answer has no job status in it'
+    if not isinstance(status, str) or len(status) > LONGEST_STATUS:
+        return "the answer's status is %s, not a status name" % describe(status)
+    if CONTROL_CHARACTERS.search(status):
+        return "the answer's status %s has control characters, not a status name" % ascii(status)
+    return None
 
 
 def job_result(api, job, request_id):

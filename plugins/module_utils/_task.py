@@ -10,6 +10,7 @@ two callbacks: ``warn(text)`` and ``hide(value)`` (a secret learnt on the way, s
 import traceback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import text
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED, FAILURE_STATES, job_result
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import CONNECTION_SPEC, WAIT_SPEC, check_connection, check_wait
 from ansible_collections.jobwatch.cloud.plugins.module_utils._redact import Secrets
@@ -85,8 +86,14 @@ class JobTask(object):
                         once=not waiting, on_change=self._on_change)
 
         def poll(job_id, deadline):
-            job, request_id = api.fetch(connection, job_id, deadline)
-            return api.read_status(job), (job, request_id)
+            try:
+                job, request_id = api.fetch(connection, job_id, deadline)
+                return api.read_status(job), (job, request_id)
+            except JobwatchError:
+                raise
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                # An answer no reader foresaw spoils this job's entry only, not the whole task.
+                raise _unreadable(api, job_id, error)
 
         waiter.watch(poll, watches)
         return self._finish_one(watches[0], waiting) if single else self._finish_many(watches, waiting)
@@ -110,7 +117,10 @@ class JobTask(object):
         """The single-job result keys of one watch (each module documents them in its RETURN)."""
         result = dict(elapsed=watch.elapsed, polls=watch.polls)
         if watch.payload is not None:
-            result.update(job_result(self.api, *watch.payload))
+            try:
+                result.update(job_result(self.api, *watch.payload))
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                watch.error = watch.error or _unreadable(self.api, watch.job_id, error)
         if waiting:
             result['history'] = watch.history
         problem = watch.error if watch.error is not None else watch.failure
@@ -181,7 +191,10 @@ class JobTask(object):
         message = '%s ended in %s after %.1f s' % (name, status, watch.elapsed)
         if goal.explicit:
             message += ', so it can no longer reach %s' % goal.describe()
-        reason = api.failure_reason(watch.payload[0]) if state in FAILURE_STATES else None
+        try:
+            reason = api.failure_reason(watch.payload[0]) if state in FAILURE_STATES else None
+        except Exception:  # pylint: disable=broad-exception-caught
+            reason = None  # an account of the failure we cannot read: the status still says it failed
         return message + (': %s' % reason if reason else '')
 
     def _throttling_note(self, watch):
@@ -194,6 +207,12 @@ class JobTask(object):
             note += ('; the cloud throttled %d of the %d requests this task sent (it was asked to slow down, and did)'
                      % (throttled, self._http.requests_sent))
         return note
+
+
+def _unreadable(api, job_id, error):
+    """A reader's unexpected exception as the error of this one job."""
+    return JobwatchError('read the answer about %s %s' % (api.noun, job_id),
+                         'the answer has a shape this module cannot read (%s: %s)' % (type(error).__name__, text(str(error))))
 
 
 def _polls(count):

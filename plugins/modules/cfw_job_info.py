@@ -67,7 +67,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 job:
-  description: The job as the API returned it in C(data).
+  description:
+    - The job as the API returned it, keys in snake_case.
+    - The API's C(data).
   returned: when O(job_id) is given
   type: dict
   contains:
@@ -93,17 +95,23 @@ status:
   type: str
   sample: Success
 state:
-  description: The status normalized across modules - C(running), C(succeeded) or C(failed).
+  description:
+    - The status normalized across modules - one of C(pending), C(running), C(succeeded), C(failed), C(cancelled),
+      C(stopped), C(blocked).
+    - Here - C(running), C(succeeded) or C(failed).
   returned: when O(job_id) is given
   type: str
   sample: succeeded
 finished:
-  description: Whether the status (with O(job_ids), every job's status) is final.
+  description:
+    - Whether the status will not change by itself (with O(job_ids), whether every job's status will not).
+    - Final here - Success and Failed.
   returned: success
   type: bool
   sample: true
 succeeded:
-  description: With O(job_ids), whether every job succeeded. Whether the job succeeded.
+  description:
+    - Whether the job succeeded (with O(job_ids), whether every job did).
   returned: success
   type: bool
   sample: true
@@ -134,7 +142,8 @@ history:
   elements: dict
   sample: [{"status": "Running", "elapsed": 0.04}, {"status": "Success", "elapsed": 14.2}]
 request_id:
-  description: The request id of the last answer, for support tickets.
+  description:
+    - The request id of the last answer, for support tickets.
   returned: when the cloud sent one
   type: str
 error:
@@ -144,9 +153,10 @@ error:
   sample: {"status": 400, "code": "CFW.00200005", "message": "job not found"}
 jobs:
   description:
-    - With O(job_ids), one entry per job in the order given - its C(job_id) and the keys a single job returns (RV(job),
-      RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history), RV(request_id)),
-      plus C(msg) when it did not end as waited for and C(error) when it could not be queried.
+    - With O(job_ids), one entry per job in the order given - its C(job_id) and the keys a single job returns, plus
+      C(msg) when it did not end as waited for and C(error) when it could not be queried.
+    - Each entry has RV(job), RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history)
+      and RV(request_id).
   returned: when O(job_ids) is given
   type: list
   elements: dict

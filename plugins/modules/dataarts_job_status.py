@@ -83,7 +83,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 job:
-  description: The job's status as the API returned it, keys in snake_case (C(lastModifiyUser) becomes C(last_modifiy_user)).
+  description:
+    - The job as the API returned it, keys in snake_case.
+    - The API's answer; C(lastModifiyUser) becomes C(last_modifiy_user).
   returned: when O(job_name) is given
   type: dict
   contains:
@@ -117,18 +119,23 @@ status:
   sample: NORMAL
 state:
   description:
-    - The status normalized across modules - C(pending) (STARTING), C(running) (NORMAL, STOPPING), C(failed)
-      (EXCEPTION) or C(stopped) (STOPPED).
+    - The status normalized across modules - one of C(pending), C(running), C(succeeded), C(failed), C(cancelled),
+      C(stopped), C(blocked).
+    - Here - C(pending) (STARTING), C(running) (NORMAL, STOPPING), C(failed) (EXCEPTION) or C(stopped) (STOPPED).
   returned: when O(job_name) is given
   type: str
   sample: running
 finished:
-  description: Whether the status (with O(job_names), every job's status) will not change by itself (NORMAL, EXCEPTION, STOPPED).
+  description:
+    - Whether the status will not change by itself (with O(job_names), whether every job's status will not).
+    - Will not change by itself here - NORMAL, EXCEPTION and STOPPED.
   returned: success
   type: bool
   sample: true
 succeeded:
-  description: With O(job_names), whether every job succeeded. Always false - a real-time job never "succeeds"; look at RV(state) and RV(status).
+  description:
+    - Whether the job succeeded (with O(job_names), whether every job did).
+    - Always false here - a real-time job never "succeeds"; look at RV(state) and RV(status).
   returned: success
   type: bool
   sample: false
@@ -169,7 +176,8 @@ history:
   elements: dict
   sample: [{"status": "STARTING", "elapsed": 0.03}, {"status": "NORMAL", "elapsed": 8.4}]
 request_id:
-  description: The request id of the last answer, for support tickets.
+  description:
+    - The request id of the last answer, for support tickets.
   returned: when the cloud sent one
   type: str
 error:
@@ -179,9 +187,10 @@ error:
   sample: {"status": 400, "code": "DLF.0100", "message": "The job does not exists."}
 jobs:
   description:
-    - With O(job_names), one entry per job in the order given - its C(job_name) and the keys a single job returns (RV(job),
-      RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history), RV(request_id), RV(nodes)),
+    - With O(job_names), one entry per job in the order given - its C(job_name) and the keys a single job returns,
       plus C(msg) when it did not end as waited for and C(error) when it could not be queried.
+    - Each entry has RV(job), RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history),
+      RV(request_id) and RV(nodes).
   returned: when O(job_names) is given
   type: list
   elements: dict
@@ -197,6 +206,7 @@ import unicodedata
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import check_text
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dicts_at, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiJobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import FAILED, PENDING, RUNNING, STOPPED
 from ansible_collections.jobwatch.cloud.plugins.module_utils._module import JobModule
@@ -237,13 +247,13 @@ class DataArtsJobApi(HuaweiJobApi):
         return {'workspace': params['workspace']} if params.get('workspace') else None
 
     def extras(self, job):
-        result = dict(nodes=[camel_dict_to_snake_dict(node) for node in job.get('nodes') or [] if isinstance(node, dict)])
+        result = dict(nodes=[camel_dict_to_snake_dict(node) for node in dicts_at(job, 'nodes')])
         result.update(iso_times(job, ['startTime', 'endTime', 'lastUpdateTime']))
         return result
 
     def failure_reason(self, job):
-        failed = [node.get('name') for node in job.get('nodes') or [] if isinstance(node, dict) and node.get('status') == 'EXCEPTION']
-        return 'nodes in EXCEPTION: %s' % ', '.join(str(name) for name in failed) if failed else None
+        failed = [text_at(node, 'name') or '(unnamed)' for node in dicts_at(job, 'nodes') if node.get('status') == 'EXCEPTION']
+        return 'nodes in EXCEPTION: %s' % ', '.join(failed) if failed else None
 
 
 def main():

@@ -67,7 +67,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 job:
-  description: The job as the API returned it in C(JobStatus), keys in snake_case.
+  description:
+    - The job as the API returned it, keys in snake_case.
+    - The API's C(JobStatus).
   returned: when O(job_id) is given
   type: dict
   contains:
@@ -100,17 +102,23 @@ status:
   type: str
   sample: Success
 state:
-  description: The status normalized across modules - C(running), C(succeeded), C(failed) or C(cancelled).
+  description:
+    - The status normalized across modules - one of C(pending), C(running), C(succeeded), C(failed), C(cancelled),
+      C(stopped), C(blocked).
+    - Here - C(running), C(succeeded), C(failed) or C(cancelled).
   returned: when O(job_id) is given
   type: str
   sample: succeeded
 finished:
-  description: Whether the status (with O(job_ids), every job's status) is final.
+  description:
+    - Whether the status will not change by itself (with O(job_ids), whether every job's status will not).
+    - Final here - Success, Fail and Cancel.
   returned: success
   type: bool
   sample: true
 succeeded:
-  description: With O(job_ids), whether every job succeeded. Whether the job succeeded.
+  description:
+    - Whether the job succeeded (with O(job_ids), whether every job did).
   returned: success
   type: bool
   sample: true
@@ -136,7 +144,9 @@ history:
   elements: dict
   sample: [{"status": "Running", "elapsed": 0.05}, {"status": "Success", "elapsed": 3.2}]
 request_id:
-  description: The C(RequestId) of the last answer, for support tickets.
+  description:
+    - The request id of the last answer, for support tickets.
+    - Alibaba Cloud's C(RequestId).
   returned: when the cloud sent one
   type: str
   sample: 5E2BFE96-C0E0-5A98-85C8-633EC803198D
@@ -147,9 +157,10 @@ error:
   sample: {"status": 400, "code": "Throttling.User", "message": "Request was denied due to user flow control."}
 jobs:
   description:
-    - With O(job_ids), one entry per job in the order given - its C(job_id) and the keys a single job returns (RV(job),
-      RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history), RV(request_id)),
-      plus C(msg) when it did not end as waited for and C(error) when it could not be queried.
+    - With O(job_ids), one entry per job in the order given - its C(job_id) and the keys a single job returns, plus
+      C(msg) when it did not end as waited for and C(error) when it could not be queried.
+    - Each entry has RV(job), RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history)
+      and RV(request_id).
   returned: when O(job_ids) is given
   type: list
   elements: dict
@@ -161,6 +172,7 @@ counts:
 '''
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._alibaba_cloud import AlibabaJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import text, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import CANCELLED, FAILED, RUNNING, SUCCEEDED
 from ansible_collections.jobwatch.cloud.plugins.module_utils._module import JobModule
 from ansible_collections.jobwatch.cloud.plugins.module_utils._times import iso_times
@@ -185,21 +197,24 @@ class DataWorksJobApi(AlibabaJobApi):
         return data.get('JobStatus')
 
     def read_status(self, job):
-        if job.get('Status'):
-            return job['Status']
+        status = job.get('Status')
+        if status is not None and status != '':
+            return status  # whatever it is: has_status refuses what is no status name
         # Fallback only (the API's example shows Completed=False beside Status=Success), and only where
         # it is unambiguous: a finished job without Status may have succeeded or been cancelled, so such
         # an answer is no answer and is asked again.
         completed = str(job.get('Completed', '')).lower()
         if completed == 'false':
             return 'Running'
-        return 'Fail' if completed == 'true' and job.get('Error') else None
+        return 'Fail' if completed == 'true' and text_at(job, 'Error') else None
 
     def extras(self, job):
         return iso_times(job, ['CreateTime'])
 
     def failure_reason(self, job):
-        return job.get('Error')
+        # Documented as text; anything else is quoted short rather than left out.
+        error = job.get('Error')
+        return text(error) if error else None
 
 
 def main():

@@ -91,7 +91,8 @@ EXAMPLES = r'''
 
 RETURN = r'''
 job:
-  description: The job as the API returned it.
+  description:
+    - The job as the API returned it, keys in snake_case.
   returned: when O(job_id) is given
   type: dict
   contains:
@@ -134,18 +135,22 @@ status:
   sample: SUCCESS
 state:
   description:
-    - The status normalized across modules - C(pending) (INIT), C(running), C(succeeded), C(failed), or
-      C(blocked) (PENDING_PAYMENT).
+    - The status normalized across modules - one of C(pending), C(running), C(succeeded), C(failed), C(cancelled),
+      C(stopped), C(blocked).
+    - Here - C(pending) (INIT), C(running), C(succeeded), C(failed), or C(blocked) (PENDING_PAYMENT).
   returned: when O(job_id) is given
   type: str
   sample: succeeded
 finished:
-  description: Whether the status (with O(job_ids), every job's status) is final (will not change by itself).
+  description:
+    - Whether the status will not change by itself (with O(job_ids), whether every job's status will not).
+    - Final here - SUCCESS, FAIL and PENDING_PAYMENT (which waits for a payment).
   returned: success
   type: bool
   sample: true
 succeeded:
-  description: With O(job_ids), whether every job succeeded. Whether the job succeeded.
+  description:
+    - Whether the job succeeded (with O(job_ids), whether every job did).
   returned: success
   type: bool
   sample: true
@@ -178,7 +183,8 @@ history:
   elements: dict
   sample: [{"status": "RUNNING", "elapsed": 0.02}, {"status": "SUCCESS", "elapsed": 14.1}]
 request_id:
-  description: The request id of the last answer, for support tickets.
+  description:
+    - The request id of the last answer, for support tickets.
   returned: when the cloud sent one
   type: str
   sample: 5e8f21b7d5c3a9f04a1b2c3d4e5f6a7b
@@ -189,9 +195,10 @@ error:
   sample: {"status": 404, "code": "Ecs.0612", "message": "The job does not exist."}
 jobs:
   description:
-    - With O(job_ids), one entry per job in the order given - its C(job_id) and the keys a single job returns (RV(job),
-      RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history), RV(request_id), RV(server_ids)),
-      plus C(msg) when it did not end as waited for and C(error) when it could not be queried.
+    - With O(job_ids), one entry per job in the order given - its C(job_id) and the keys a single job returns, plus
+      C(msg) when it did not end as waited for and C(error) when it could not be queried.
+    - Each entry has RV(job), RV(status), RV(state), RV(finished), RV(succeeded), RV(elapsed), RV(polls), RV(history),
+      RV(request_id) and RV(server_ids).
   returned: when O(job_ids) is given
   type: list
   elements: dict
@@ -202,6 +209,7 @@ counts:
   sample: {"succeeded": 48, "failed": 2}
 '''
 
+from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dict_at, dicts_at, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiJobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED, FAILED, PENDING, RUNNING, SUCCEEDED
 from ansible_collections.jobwatch.cloud.plugins.module_utils._module import JobModule
@@ -227,26 +235,28 @@ class EcsJobApi(HuaweiJobApi):
     def extras(self, job):
         sub_jobs = _sub_jobs(job)
         server_ids = []
-        for entities in [job.get('entities') or {}] + [sub.get('entities') or {} for sub in sub_jobs]:
-            if entities.get('server_id') and entities['server_id'] not in server_ids:
-                server_ids.append(entities['server_id'])
-        failed = [dict(job_id=sub.get('job_id'), job_type=sub.get('job_type'), error_code=sub.get('error_code'),
-                       fail_reason=sub.get('fail_reason') or (sub.get('entities') or {}).get('errorcode_message'))
-                  for sub in sub_jobs if str(sub.get('status')).upper() == 'FAIL']
+        for entities in [dict_at(job, 'entities')] + [dict_at(sub, 'entities') for sub in sub_jobs]:
+            server_id = text_at(entities, 'server_id')
+            if server_id and server_id not in server_ids:
+                server_ids.append(server_id)
+        failed = [dict(job_id=text_at(sub, 'job_id'), job_type=text_at(sub, 'job_type'), error_code=text_at(sub, 'error_code'),
+                       fail_reason=text_at(sub, 'fail_reason') or text_at(dict_at(sub, 'entities'), 'errorcode_message'))
+                  for sub in sub_jobs if (text_at(sub, 'status') or '').upper() == 'FAIL']
         return dict(server_ids=server_ids, failed_sub_jobs=failed)
 
     def failure_reason(self, job):
         reasons = []
-        if job.get('error_code') or job.get('fail_reason'):
-            reasons.append(' '.join(str(part) for part in (job.get('error_code'), job.get('fail_reason')) if part))
+        own = ' '.join(part for part in (text_at(job, 'error_code'), text_at(job, 'fail_reason')) if part)
+        if own:
+            reasons.append(own)
         for sub in self.extras(job)['failed_sub_jobs']:
-            detail = ' '.join(str(part) for part in (sub['error_code'], sub['fail_reason']) if part) or 'no reason given'
+            detail = ' '.join(part for part in (sub['error_code'], sub['fail_reason']) if part) or 'no reason given'
             reasons.append('sub-job %s (%s) failed: %s' % (sub['job_id'], sub['job_type'], detail))
         return '; '.join(reasons) or None
 
 
 def _sub_jobs(job):
-    return [sub for sub in ((job.get('entities') or {}).get('sub_jobs') or []) if isinstance(sub, dict)]
+    return dicts_at(dict_at(job, 'entities'), 'sub_jobs')
 
 
 def main():

@@ -33,6 +33,12 @@ Kinds and their options:
   presented (``X-Auth-Token``, ``X-Security-Token`` or ``x-acs-security-token``), far enough in
   for a client's cut of the title to keep only a piece of it: the leak a client must mask
 - ``gone``: the job is deleted; it answers like an unknown job from then on
+- ``odd_json``: valid JSON of a shape nobody promised; ``value`` (any JSON, null by default) goes
+  where ``variant`` says: ``status`` replaces the job's status; ``fields`` (``value`` an object)
+  sets those fields of the job, e.g. ``{"entities": "x", "nodes": 3}``; ``error`` answers HTTP
+  ``status`` (400) with the dialect's error body, its message ``value`` and its code ``error_code``
+  (the dialect's 5xx code, or ``Emulator.OddAnswer``, when not given); ``body`` makes ``value``
+  the whole answer (HTTP ``status``, 200)
 
 Error bodies follow the route's dialect: Huawei APIG's ``{"error_code", "error_msg",
 "request_id"}``, or for Alibaba routes (DataWorks) the POP body ``{"RequestId", "HostId", "Code",
@@ -49,10 +55,12 @@ from typing import Any, Callable, List, Mapping, Optional, Sequence
 
 from .acs_gateway import acs_error
 from .apig import gateway_error
-from .messages import DISCONNECT_CUT, DISCONNECT_DROP, DISCONNECT_RESET, Request, Response
+from .messages import DISCONNECT_CUT, DISCONNECT_DROP, DISCONNECT_RESET, Request, Response, json_response
 
 KINDS = ("http_5xx", "throttle", "html_502", "bad_json", "slow", "drop", "reset", "cut", "missing_status", "gone", "token_expired",
-         "echo_credential")
+         "echo_credential", "odd_json")
+ODD_VARIANTS = ("status", "fields", "error", "body")
+ODD_ERROR_CODE = "Emulator.OddAnswer"  # ours: no cloud's code, so no client takes it for "no such job"
 FOREVER = -1
 
 # APIG codes for backend failures. APIG.0103 (500) is in Huawei's APIG error table; the
@@ -92,6 +100,7 @@ class Fault:
     delay: float = 5.0
     variant: str = "truncated"
     service: Optional[str] = None  # global faults only: spoil only this service's requests
+    value: Any = None  # odd_json: the odd JSON value
     passed: int = 0  # requests let through so far (counts up to ``after``)
     spoiled: int = 0  # requests spoiled so far (counts up to ``times``)
 
@@ -106,7 +115,9 @@ class Fault:
         if spec.get("kind") not in KINDS:
             raise ValueError("unknown fault kind %r (known: %s)" % (spec.get("kind"), ", ".join(KINDS)))
         fault = cls(**spec)
-        if fault.variant not in ("truncated", "malformed"):
+        if fault.kind == "odd_json":
+            _check_odd(fault)
+        elif fault.variant not in ("truncated", "malformed"):
             raise ValueError("bad_json variant must be truncated or malformed")
         counts = (fault.times, fault.after) + (() if fault.status is None else (fault.status,))
         counts_ok = all(isinstance(value, int) and not isinstance(value, bool) for value in counts)
@@ -173,6 +184,8 @@ def spoil(fault: Fault, request: Request, normal: Callable[[], Response], status
         return Response(status=403, body=_echo_page(request), content_type="text/html")
     if kind in ("drop", "reset"):
         return Response(status=0, disconnect=DISCONNECT_DROP if kind == "drop" else DISCONNECT_RESET)
+    if kind == "odd_json":
+        return _odd(fault, request, normal, status_path, dialect)
 
     response = normal()
     if kind == "slow":
@@ -234,3 +247,36 @@ def _without(body: bytes, path: Sequence[str]) -> bytes:
     if isinstance(node, dict):
         node.pop(path[-1], None)
     return json.dumps(document, separators=(",", ":")).encode("utf-8")
+
+
+def _check_odd(fault: Fault) -> None:
+    if fault.variant not in ODD_VARIANTS:
+        raise ValueError("odd_json variant must be one of %s" % ", ".join(ODD_VARIANTS))
+    if fault.variant == "fields" and not isinstance(fault.value, dict):
+        raise ValueError("odd_json variant fields needs value: an object of the fields to set")
+
+
+def _odd(fault: Fault, request: Request, normal: Callable[[], Response], status_path: Sequence[str], dialect: str) -> Response:
+    """Fault ``odd_json``: JSON the client must read without trusting its types."""
+    if fault.variant == "error":
+        status = fault.status or 400
+        if dialect == "alibaba":
+            return acs_error(request, status, fault.error_code or _ALIBABA_5XX.get(status, (ODD_ERROR_CODE,))[0], fault.value)
+        return gateway_error(request, status, fault.error_code or _GATEWAY_5XX.get(status, (ODD_ERROR_CODE,))[0], fault.value)
+    if fault.variant == "body":
+        return json_response(fault.status or 200, fault.value)
+    response = normal()
+    try:
+        document = json.loads(response.body.decode("utf-8"))
+    except ValueError:
+        return response
+    job = document
+    for name in status_path[:-1]:
+        job = job.get(name) if isinstance(job, dict) else None
+    if isinstance(job, dict):
+        if fault.variant == "status":
+            job[status_path[-1]] = fault.value
+        else:
+            job.update(fault.value)
+    response.body = json.dumps(document, separators=(",", ":")).encode("utf-8")
+    return response

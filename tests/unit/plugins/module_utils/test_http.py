@@ -494,6 +494,15 @@ def test_a_json_answer_that_is_not_an_object_is_named_as_such(server, clock, mak
     assert 'a JSON list where an object was expected' in str(caught.value)
 
 
+@pytest.mark.parametrize('body, shape', [(b'null', 'JSON null'), (b'"SUCCESS"', 'a JSON string'), (b'3', 'a JSON number'),
+                                         (b'true', 'a JSON bool')])
+def test_a_json_null_or_scalar_answer_is_named_as_such_not_called_invalid(server, clock, make_client, body, shape):
+    server.add(answer(200, body, content_type='application/json'), OK)
+    with pytest.raises(JobwatchError) as caught:
+        get(make_client(retries=0), server)
+    assert 'the answer was %s where an object was expected' % shape in str(caught.value)
+
+
 def test_a_connection_closed_without_an_answer_is_told_in_words(clock, make_client):
     # A server that reads the request and hangs up: requests wraps the reason three levels deep.
     listener = socket.socket()

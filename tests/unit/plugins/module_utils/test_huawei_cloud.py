@@ -97,6 +97,20 @@ def test_project_id_lookup_that_finds_nothing_says_so():
     assert 'IAM knows no project named xx-nowhere-1' in text and 'iam-1' in text
 
 
+@pytest.mark.parametrize('projects', ['cn-north-4', 3, {'id': 'p'}, ['p-1'], [{'id': {'a': 1}}], [None, {'id': 'p-2'}]],
+                         ids=['str', 'int', 'object', 'list-of-str', 'id-object', 'null-item'])
+def test_project_id_lookup_of_an_odd_answer_says_it_found_none(projects):
+    # Wrong-typed fields are read as absent: "no such project", never a TypeError.
+    with ScriptedServer([json_answer(200, {'projects': projects})]) as server:
+        connection = HuaweiConnection(params(server), 'ecs', on_secret=None)
+        if projects == [None, {'id': 'p-2'}]:
+            assert connection.project_id() == 'p-2'
+            return
+        with pytest.raises(JobwatchError) as caught:
+            connection.project_id()
+    assert 'IAM knows no project named cn-north-4' in str(caught.value)
+
+
 def test_a_given_project_id_needs_no_lookup():
     with ScriptedServer([json_answer(200, {'status': 'RUNNING'})]) as server:
         connection = HuaweiConnection(params(server, project_id='p-given'), 'ecs', on_secret=None)

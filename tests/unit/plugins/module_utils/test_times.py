@@ -77,3 +77,17 @@ def test_iso_times_of_snake_case_fields():
     assert iso_times(job, ['begin_time', 'end_time']) == {'begin_time': '2022-01-05T08:15:01.000Z',
                                                           'end_time': '2022-01-05T08:15:15.000Z'}
     assert iso_times({}, ['begin_time']) == {}
+
+
+@pytest.mark.parametrize('value', [{'epoch': 1641370501000}, [1641370501000], {}, []], ids=['object', 'list', 'empty-object', 'empty-list'])
+def test_an_object_or_a_list_is_no_time(value):
+    assert iso8601(value) is None
+
+
+def test_a_long_string_is_cut_not_returned_whole():
+    assert iso8601('x' * 10000) == 'x' * 61 + '...'
+    assert len(iso8601('9' * 4000)) == 64
+
+
+def test_a_number_too_big_to_write_out_does_not_raise():
+    assert 'digits' in iso8601(10 ** 5000)

@@ -114,11 +114,15 @@ def test_failure_reason_is_the_error():
     {'RequestId': REQUEST_ID},
     {'RequestId': REQUEST_ID, 'JobStatus': None},
     {'RequestId': REQUEST_ID, 'JobStatus': {'JobId': JOB_ID}},
-    {'RequestId': REQUEST_ID, 'JobStatus': 'Success'},
     {'Status': 'Success'},
 ])
 def test_an_answer_without_a_job_status_is_not_an_answer(data):
     assert DataWorksJobApi().has_status(data) == 'the answer has no job status in it'
+
+
+def test_a_job_status_that_is_no_object_is_not_an_answer():
+    assert DataWorksJobApi().has_status({'RequestId': REQUEST_ID, 'JobStatus': 'Success'}) == \
+        'the answer\'s job is a text ("Success"), not an object'
 
 
 def test_an_answer_with_a_job_status_is_one():
