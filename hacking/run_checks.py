@@ -9,9 +9,9 @@ checks that mostly compute). Every step runs, also after a failure, so that one 
 check that fails. For each step one line is printed when it ends::
 
     == sanity ... ok (62 s)
-    == docs-lint ... FAILED (exit 2, 16 s): tests/output/make/docs-lint.log, its last 80 lines:
+    == docs-lint ... FAILED (exit 2, 16 s): tests/output/make/docs-lint.log
 
-followed, on failure, by those lines. The last line counts the steps; the exit code is 1 when one
+followed, on failure, by the log's lines that name a failure and its last 80 lines. The last line counts the steps; the exit code is 1 when one
 failed. Standard library only, Python 3.9+ (it runs before any venv exists).
 
     python3 hacking/run_checks.py --make make setup 'integration' 'sanity,units'
@@ -20,6 +20,7 @@ failed. Standard library only, Python 3.9+ (it runs before any venv exists).
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import threading
@@ -28,6 +29,10 @@ from collections import deque
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Lines of a failed step's log printed before its tail: what ansible-test, make and the integration
+# targets (tests/emulator/integration.sh) print when something fails.
+FAILURE_LINE = re.compile(r'^(FAILED|FATAL|ERROR|make(\[\d+\])?: \*\*\*)|: exit [1-9][0-9]* after ')
+MARKED_LINES = 30
 
 
 def duration(seconds: float) -> str:
@@ -61,10 +66,17 @@ class Runner:
         if rc == 0:
             text = f'== {target} ... ok ({took})'
         else:
+            marked = []
             with log.open(encoding='utf-8', errors='replace') as lines:
-                last = ''.join(deque(lines, maxlen=self.tail))
-            text = (f'== {target} ... FAILED (exit {rc}, {took}): {shown}, its last {self.tail} lines:\n'
-                    f'{last.rstrip()}\n== end of {shown}')
+                last = deque(maxlen=self.tail)
+                for line in lines:
+                    last.append(line)
+                    if FAILURE_LINE.search(line) and len(marked) < MARKED_LINES:
+                        marked.append(line)
+            text = f'== {target} ... FAILED (exit {rc}, {took}): {shown}'
+            if marked:
+                text += f'\n-- its lines that name a failure (at most {MARKED_LINES}):\n' + ''.join(marked).rstrip()
+            text += f'\n-- its last {self.tail} lines:\n' + ''.join(last).rstrip() + f'\n== end of {shown}'
         self.report(text)
         with self.lock:
             self.results.append((target, rc == 0))
