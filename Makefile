@@ -78,6 +78,7 @@ help:
 	@echo '                     "N passed, N failed"; each check'"'"'s output in tests/output/make/<check>.log'
 	@echo 'make venv            create $(VENV) with the pinned tools from $(TOOLS)'
 	@echo 'make sanity|units|integration|docs-lint|changelog-lint   one check'
+	@echo 'make integration-a|integration-b   the integration targets in the two parts make test runs at once'
 	@echo 'make ansible-lint    ansible-lint, production profile, on roles/, docs/examples/, galaxy.yml, meta/'
 	@echo 'make sanity-<ver>    ansible-test sanity with ansible-core <ver> on Python $(CORE_PYTHON); <ver>: $(CORE_VERSIONS)'
 	@echo 'make galaxy-importer build the tarball and import it with galaxy-importer, as Galaxy does'
@@ -100,13 +101,13 @@ $(STAMP): $(TOOLS) requirements.txt
 	$(VENV_PY) hacking/ansible_test_offline.py --prepare-only
 	@touch $@
 
-# Every check, quietly (hacking/run_checks.py): one line per check with its wall time, the last
-# lines of the log of a check that failed, and a summary; each check's whole output is in
-# tests/output/make/<check>.log. The venvs are made first; then two lanes run at the same time:
-# the integration targets (mostly waiting on emulated jobs, in $(INTEGRATION_BUILD_DIR)) beside
-# the other checks, cheapest first. Every check runs, also after one failed; the exit code is 1
-# when any failed.
-TEST_LANES = integration \
+# Every check, quietly (hacking/run_checks.py): one line per check with its wall time, the lines
+# that name a failure and the last lines of the log of a check that failed, and a summary; each
+# check's whole output is in tests/output/make/<check>.log. The venvs are made first; then three
+# lanes run at the same time: the integration targets in two parts (integration-a, integration-b:
+# they wait on emulated jobs and retry pauses much of the time), beside the other checks, cheapest
+# first. Every check runs, also after one failed; the exit code is 1 when any failed.
+TEST_LANES = integration-a integration-b \
 	changelog-lint,docs-lint,ansible-lint,sanity,units,$(subst $(eval) ,$(comma),$(SANITY_CORES)),galaxy-importer,ee,docs
 comma := ,
 test:
@@ -153,6 +154,20 @@ integration: venv
 		echo '$(INTEGRATION_TEST) integration $(INTEGRATION_OPTS)'; \
 		$(INTEGRATION_TEST) integration $(INTEGRATION_OPTS); \
 	fi
+
+# The integration targets in two parts, each in a copy of its own, so that `make test` runs them at
+# once: integration-a runs $(INTEGRATION_A), integration-b every other target (a new target is
+# never left out). Together they run what `make integration` runs.
+INTEGRATION_A ?= bad_input cfw_job_info dataarts_job_status dataworks_job_info ecs_job_info
+.PHONY: integration-a integration-b
+integration-a: venv
+	@echo '== ansible-test integration: $(INTEGRATION_A)'
+	$(VENV_PY) hacking/ansible_test_offline.py --build-dir $(INTEGRATION_BUILD_DIR)-a \
+		integration $(INTEGRATION_OPTS) $(INTEGRATION_A)
+integration-b: venv
+	@echo '== ansible-test integration: every target but $(INTEGRATION_A)'
+	$(VENV_PY) hacking/ansible_test_offline.py --build-dir $(INTEGRATION_BUILD_DIR)-b \
+		integration $(INTEGRATION_OPTS) $(addprefix --exclude ,$(INTEGRATION_A))
 
 # Built from the git-listed copy, so untracked local files never end up in the tarball.
 build: venv
