@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Lines of a failed step's log printed before its tail: what ansible-test, make and the integration
 # targets (tests/emulator/integration.sh) print when something fails.
-FAILURE_LINE = re.compile(r'^(FAILED|FATAL|ERROR|make(\[\d+\])?: \*\*\*)|: exit [1-9][0-9]* after ')
+FAILURE_LINE = re.compile(r'^(FAILED|FATAL|ERROR|\[[\w-]+\] FAILED|make(\[\d+\])?: \*\*\*)|: exit [1-9][0-9]* after ')
 MARKED_LINES = 30
 
 
