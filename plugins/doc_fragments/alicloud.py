@@ -10,7 +10,9 @@ options:
   region:
     description:
       - The Alibaba Cloud region id, for example V(cn-hangzhou).
-      - Builds the endpoint C(https://PRODUCT.REGION.aliyuncs.com) unless O(endpoint) is given.
+      - Builds the endpoint C(https://PRODUCT.REGION.aliyuncs.com) unless O(endpoint) is given - except in the
+        regions the product's official SDK sends to another host (for DataWorks, C(https://dataworks.aliyuncs.com) for
+        V(cn-qingdao), V(cn-huhehaote), V(cn-wuhan), V(ap-south-1), V(ap-southeast-2) and a few more).
       - If not set, the environment variables E(ALIBABA_CLOUD_REGION_ID), E(ALICLOUD_REGION) and then
         E(ALICLOUD_REGION_ID) are used.
     type: str

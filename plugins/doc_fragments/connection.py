@@ -28,9 +28,11 @@ options:
     type: path
   timeout:
     description:
-      - How long one HTTP request may take, in seconds. It bounds each request, never the whole wait
-        (see O(wait_timeout)).
-      - A request that times out is retried like any other transient failure.
+      - How long one HTTP request may take, in seconds - connecting, the answer's headers and its whole body. It bounds
+        each request, never the whole wait (see O(wait_timeout)); inside a wait, a request also ends at the wait's deadline.
+      - A request that times out, or whose answer does not arrive whole in time, is retried like any other transient failure.
+      - An answer larger than 8 MiB (once inflated) or nested deeper than 100 levels is no job's answer - it is taken as a
+        malformed answer and retried, then reported.
       - More than 0 and at most 3600 seconds.
     type: float
     default: 30

@@ -27,6 +27,8 @@ options:
         digits, C(-) and C(_) is refused.
       - When not given, it is looked up in IAM from O(region) (a project is named after its region), or taken from
         the token of a password login.
+      - When IAM lists more than one project named after the region, the task fails without choosing one; give
+        O(project_id) then.
       - If not set, the environment variables E(HW_PROJECT_ID), E(HUAWEICLOUD_SDK_PROJECT_ID) and then
         E(OS_PROJECT_ID) are used.
     type: str
@@ -74,9 +76,14 @@ options:
     type: str
   iam_endpoint:
     description:
-      - The IAM endpoint used for password login and project lookup.
-      - Defaults to C(https://iam.REGION.CLOUD). Checked like O(endpoint).
-      - If not set, the environment variable E(HW_AUTH_URL) is used.
+      - The IAM endpoint used for password login and project lookup. When given, it is always used; it is checked
+        like O(endpoint).
+      - When not given, it is chosen as the official Huawei Cloud SDK does - C(https://iam.REGION.CLOUD) for the
+        regions that have an IAM host of their own (such as V(cn-north-4), V(ap-southeast-1), V(eu-west-0) and
+        V(eu-west-101)), and the global C(https://iam.CLOUD) (V(https://iam.myhuaweicloud.com)) for every other
+        region (such as V(af-north-1), V(ap-southeast-5), V(cn-north-11) or V(ru-northwest-2)).
+      - When the regional IAM host name does not resolve, the global one is used instead.
+      - If not set, the environment variables E(HW_AUTH_URL) and then E(HUAWEICLOUD_SDK_IAM_ENDPOINT) are used.
     type: str
 notes:
   - Exactly one way to authenticate is used - O(access_key) and O(secret_key) (with O(security_token) for temporary

@@ -24,7 +24,8 @@ options:
   wait_timeout:
     description:
       - How long to wait, in seconds, before giving up. The task then fails with the last status seen.
-      - With many jobs it bounds the whole task, not each job.
+      - It bounds the whole task, not each job - the project look-up and the password login before the first poll
+        included. The last look at the jobs, at the timeout, may take up to 2 more seconds; no request runs longer.
       - Throttling and failed requests never end a wait early - the job is asked again until this timeout, and the
         message then says what the last attempt met and how many requests the cloud throttled.
       - More than 0 and at most 604800 (7 days) when waiting.

@@ -91,7 +91,7 @@ class Acs3Auth(object):
         return sign(method, url, headers, query, body, self.access_key, self._secret_key, self._security_token)
 
     @staticmethod
-    def refresh():
+    def refresh(deadline=None):  # pylint: disable=unused-argument
         return False
 
     def refused_hint(self):
@@ -103,17 +103,21 @@ class Acs3Auth(object):
 class AlibabaConnection(object):
     """Signed RPC-style calls (``GET /`` with the action in headers) to one Alibaba product."""
 
-    def __init__(self, params, product):
+    def __init__(self, params, product, endpoint_map=None):
         if not (params.get('access_key') and params.get('secret_key')):
             raise JobwatchError('authenticate to Alibaba Cloud', 'no credentials were given', hint=CREDENTIALS_HINT)
         self.params = params
-        self.endpoint = service_url(params.get('endpoint'), product, params.get('region'), 'aliyuncs.com',
+        region = params.get('region')
+        self.endpoint = service_url(params.get('endpoint'), product, region, 'aliyuncs.com',
                                     region_variable='ALIBABA_CLOUD_REGION_ID')
+        if not params.get('endpoint') and region in (endpoint_map or {}):
+            # The product's own map, as its SDK client has it: some regions are served by another host.
+            self.endpoint = 'https://' + endpoint_map[region]
         self.http = HttpClient(AlibabaConventions(), **http_settings(params))
         self.auth = Acs3Auth(params['access_key'], params['secret_key'], params.get('security_token'))
 
     @staticmethod
-    def prepare():
+    def prepare(deadline=None):  # pylint: disable=unused-argument
         """Nothing to settle before polling: every request carries its own signature."""
 
     def call(self, action, version, query, what, deadline=None, accept=None):
@@ -129,6 +133,7 @@ class AlibabaJobApi(JobApi):
     constraints = CONSTRAINTS
     options = {}
     product = None   # host prefix: https://{product}.{region}.aliyuncs.com
+    endpoint_map = {}  # region -> host, where the product is not at {product}.{region}.aliyuncs.com
     action = None
     version = None
     id_parameter = None  # the query parameter holding the id
@@ -140,7 +145,7 @@ class AlibabaJobApi(JobApi):
         check_text(params, 'secret_key')
 
     def connect(self, params, on_secret):
-        return AlibabaConnection(params, self.product)
+        return AlibabaConnection(params, self.product, self.endpoint_map)
 
     def fetch(self, connection, job_id, deadline):
         reply = connection.call(self.action, self.version, [(self.id_parameter, job_id)],

@@ -5,10 +5,11 @@
 
 What differs between clouds (how an error body reads, which codes mean "throttled") comes in
 as a ``conventions`` object; how a request is authenticated comes in as an ``auth`` object
-with ``apply(method, url, query, headers, body) -> headers`` and ``refresh() -> bool``.
+with ``apply(method, url, query, headers, body) -> headers`` and ``refresh(deadline) -> bool`` (a new
+login, if the credential can be renewed, by the request's deadline).
 """
 
-import json
+import http.client
 import re
 import threading
 import time
@@ -18,14 +19,18 @@ from urllib.parse import quote, urlsplit
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._pacing import Pacer
+from ansible_collections.jobwatch.cloud.plugins.module_utils._reading import (
+    ACCEPT_ENCODING, LARGEST_BODY, BodyTooLarge, BodyTooSlow, BodyUnreadable, NestedTooDeep, load_json, read_body)
 from ansible_collections.jobwatch.cloud.plugins.module_utils._redact import Secrets
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
 
 try:
     import requests
+    from urllib3.exceptions import HTTPError as Urllib3Error
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - reported by the module with missing_required_lib()
     requests = None
+    Urllib3Error = OSError
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD'))
@@ -40,6 +45,8 @@ _JSON_KINDS = {type(None): 'JSON null', list: 'a JSON list', str: 'a JSON string
 BODY_LOOKED_AT = 16384
 SHOWN = 120
 MESSAGE_SHOWN = 2000  # of the cloud's own error message
+# Less time than this before the deadline: no request is started (it could not be answered).
+SHORTEST_ATTEMPT = 0.2
 
 
 class Response(object):
@@ -69,13 +76,14 @@ def describe_body(text, content_type, secrets=None):
     """A short, safe description of a body that is not the JSON we expected.
 
     Known ``secrets`` are masked before the text is cut or its white space folded: after, a
-    piece of one no longer matches it.
+    piece of one no longer matches it. Linear in the length of the text: the patterns never scan
+    past the next "<", so a page of unclosed tags costs no more than a page of text.
     """
     text = (secrets or Secrets()).mask((text or '')[:BODY_LOOKED_AT])
-    title = re.search(r'<title[^>]*>(.*?)</title>', text, re.I | re.S)
+    title = re.search(r'<title[^<>]*>([^<]*)</title>', text, re.I)
     if title:
         return 'an HTML page titled %r' % ' '.join(title.group(1).split())[:SHOWN]
-    snippet = ' '.join(re.sub(r'<[^>]+>', ' ', text).split())[:SHOWN]
+    snippet = ' '.join(re.sub(r'<[^<>]*>', ' ', text).split())[:SHOWN]
     kind = (content_type or 'untyped').split(';')[0].strip()
     return '%s %s body that is not valid JSON (%s)' % ('an' if kind[:1] in 'aeiou' else 'a', kind, repr(snippet) if snippet else 'empty')
 
@@ -101,6 +109,8 @@ class HttpClient(object):
         self._clock = clock
         self.session = session or requests.Session()
         self.session.headers['User-Agent'] = USER_AGENT
+        # Only what _reading.py inflates itself, with a cap on the output.
+        self.session.headers['Accept-Encoding'] = ACCEPT_ENCODING
         # Never switch verification off unless asked to; a CA bundle path replaces the default. Given on
         # every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the session's own.
         self._verify = (ca_path or True) if validate_certs else False
@@ -128,6 +138,9 @@ class HttpClient(object):
         attempt = 0
         error = None
         while True:
+            # Before a turn is taken: a turn not used would still count against the host's pace.
+            if deadline is not None and deadline - self._clock() < SHORTEST_ATTEMPT:
+                raise self._out_of_time(what, host, error, attempt)
             wait, sent_at = self.pacer.reserve(host)
             # Twice: another worker may have been throttled while this one waited for its turn.
             while wait > 0:
@@ -137,12 +150,12 @@ class HttpClient(object):
                 self._sleep(wait)
                 wait = self.pacer.paused_for(host)
             try:
-                reply = self._attempt(method, url, what, list(query), headers or {}, body, auth, accept)
+                reply = self._attempt(method, url, what, list(query), headers or {}, body, auth, accept, deadline)
             except _Transient as failure:
                 error, server_pause = failure.error, failure.server_pause
                 if error.status == 401:
                     # Only a credential that can be renewed (an expired login token) earns a second try.
-                    if auth is not None and not refreshed and auth.refresh():
+                    if auth is not None and not refreshed and auth.refresh(deadline):
                         refreshed = True
                         continue
                     raise error
@@ -183,10 +196,23 @@ class HttpClient(object):
             error.message += ' (gave up after %d attempt%s)' % (attempt, '' if attempt == 1 else 's')
         return error
 
+    def _out_of_time(self, what, host, error, attempt):
+        """The error to raise when the deadline leaves no time for another attempt."""
+        if error is not None:
+            return self._give_up(what, host, error, attempt)
+        return JobwatchError(what, 'no time was left before the deadline to ask %s' % host, transient=True)
+
     def _time_left(self, pause, deadline):
         return deadline is None or self._clock() + pause < deadline
 
-    def _attempt(self, method, url, what, query, headers, body, auth, accept):
+    def _attempt(self, method, url, what, query, headers, body, auth, accept, deadline=None):
+        """One request: connect, headers and the whole body within ``timeout`` and before ``deadline``."""
+        host = urlsplit(url).netloc
+        ends = self._clock() + self.timeout
+        within = 'within the %s s timeout' % self.timeout
+        if deadline is not None and deadline < ends:
+            ends = deadline
+            within = 'in the %.1f s left before the deadline' % (deadline - self._clock())
         headers = dict(headers)
         if auth is not None:
             headers = auth.apply(method, url, query, headers, body)
@@ -198,19 +224,44 @@ class HttpClient(object):
                 if self._verify is False:
                     # The task already warns once, in words; urllib3 would add one per request on stderr.
                     warnings.simplefilter('ignore')
+                # Each socket wait (connect, headers) gets at most the time left; the body is read below.
+                left = max(ends - self._clock(), 0.001)
                 reply = self.session.request(method, full_url, headers=headers, data=body or None, verify=self._verify,
-                                             timeout=self.timeout, allow_redirects=False)
+                                             timeout=(left, left), allow_redirects=False, stream=True)
         except requests.exceptions.SSLError as exc:
             raise _tls_failure(what, url, exc)
         except requests.exceptions.Timeout:
-            raise _Transient(JobwatchError(what, 'no answer from %s within the %s s timeout' % (urlsplit(url).netloc, self.timeout)))
+            raise _Transient(JobwatchError(what, 'no answer from %s %s' % (host, within)))
         except requests.exceptions.ConnectionError as exc:
             raise self._connection_failure(what, url, exc)
         except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
             raise _Transient(JobwatchError(what, 'the answer from %s broke off: %s' % (urlsplit(url).netloc, _reason(exc))))
         except requests.exceptions.RequestException as exc:
             raise JobwatchError(what, 'the request could not be sent: %s' % _reason(exc))
-        return self._read(reply, what, accept, auth)
+        content = self._body(reply, what, host, ends, within)
+        return self._read(reply, content, what, accept, auth)
+
+    def _body(self, reply, what, host, ends, within):
+        """The whole body of a streamed ``reply``, by ``ends`` and no larger than LARGEST_BODY."""
+        status = reply.status_code
+        done = False
+        try:
+            content = read_body(reply.raw, reply.headers.get('Content-Encoding'), ends, self._clock)
+            done = True
+            return content
+        except BodyTooSlow:
+            raise _Transient(JobwatchError(what, 'the answer from %s did not arrive whole %s' % (host, within), status=status))
+        except BodyTooLarge:
+            raise _Transient(JobwatchError(what, 'the answer was larger than %d MiB, far more than a job takes'
+                                           % (LARGEST_BODY // (1024 * 1024)), status=status))
+        except BodyUnreadable as exc:
+            raise _Transient(JobwatchError(what, 'the answer could not be read: %s' % exc, status=status))
+        except (Urllib3Error, http.client.HTTPException, OSError) as exc:
+            raise _Transient(JobwatchError(what, 'the answer from %s broke off: %s' % (host, _reason(exc)), status=status))
+        finally:
+            if not done:
+                # Not given back to the pool: the rest of the body may still be on its way.
+                reply.close()
 
     def _connection_failure(self, what, url, exc):
         reason = _reason(exc)
@@ -229,12 +280,15 @@ class HttpClient(object):
                                  hint='Check region, cloud and endpoint')
         return _Transient(JobwatchError(what, 'connection to %s failed: %s' % (host, reason)))
 
-    def _read(self, reply, what, accept, auth=None):
+    def _read(self, reply, content, what, accept, auth=None):
         conventions = self.conventions
         request_id = conventions.request_id(reply.headers, None)
-        text = reply.text
+        text = _text(content, reply.headers)
+        too_deep = False
         try:
-            parsed = json.loads(text) if text.strip() else _NOT_JSON
+            parsed = load_json(text) if text.strip() else _NOT_JSON
+        except NestedTooDeep:
+            parsed, too_deep = _NOT_JSON, True
         except ValueError:
             parsed = _NOT_JSON
         data = parsed if isinstance(parsed, dict) else None
@@ -243,6 +297,7 @@ class HttpClient(object):
         status = reply.status_code
         if data is None:
             shape = ('%s where an object was expected' % _JSON_KINDS.get(type(parsed), 'a JSON value') if parsed is not _NOT_JSON
+                     else 'JSON nested deeper than any job answer' if too_deep
                      else describe_body(text, reply.headers.get('Content-Type'), self.secrets))
         if 200 <= status < 300:
             problem = 'the answer was %s' % shape if data is None else (accept(data) if accept else None)
@@ -269,6 +324,15 @@ class HttpClient(object):
             # A server that says when to come back (throttling, a 503 in maintenance) is believed.
             raise _Transient(error, server_pause=conventions.server_pause(reply.headers), throttled=throttled)
         raise error
+
+
+def _text(content, headers):
+    """The body as text: in the charset its Content-Type names, else UTF-8 (JSON's own)."""
+    charset = re.search(r';\s*charset="?([\w.:-]+)', headers.get('Content-Type') or '', re.I)
+    try:
+        return content.decode(charset.group(1) if charset else 'utf-8', 'replace')
+    except LookupError:
+        return content.decode('utf-8', 'replace')
 
 
 def _tls_failure(what, url, exc):

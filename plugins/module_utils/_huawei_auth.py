@@ -9,6 +9,7 @@ import time
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dict_at, text_at
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_iam import IamEndpoint
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_signer import sign
 
 # A token rejected this soon after login is refused for another reason than age: logging in
@@ -37,7 +38,7 @@ class AkSkAuth(object):
         return sign(method, url, headers, query, body, self.access_key, self._secret_key)
 
     @staticmethod
-    def refresh():
+    def refresh(deadline=None):  # pylint: disable=unused-argument
         return False
 
     def refused_hint(self):
@@ -61,7 +62,7 @@ class TokenAuth(object):
         return headers
 
     @staticmethod
-    def refresh():
+    def refresh(deadline=None):  # pylint: disable=unused-argument
         return False
 
     @staticmethod
@@ -72,10 +73,11 @@ class TokenAuth(object):
 class PasswordAuth(object):
     """IAM password login to a project-scoped token, renewed once when it expires mid-wait."""
 
-    def __init__(self, http, iam_url, user_name, password, domain_name, project_id=None, project_name=None,
+    def __init__(self, http, iam, user_name, password, domain_name, project_id=None, project_name=None,
                  on_secret=None, clock=time.monotonic):
         self._http = http
-        self._iam_url = iam_url
+        # An IamEndpoint, or the URL of IAM when there is only one to try.
+        self._iam = iam if isinstance(iam, IamEndpoint) else IamEndpoint([iam])
         self._user_name = user_name
         self._password = password
         self._domain_name = domain_name
@@ -89,7 +91,8 @@ class PasswordAuth(object):
         self._sent = threading.local()  # the token this thread sent last, to tell whose token was refused
         self.logins = 0
 
-    def login(self):
+    def login(self, deadline=None):
+        """Log in, retrying IAM's transient failures by ``deadline`` (None: the retry policy's bound)."""
         scope = {'id': self.project_id} if self.project_id else {'name': self._project_name}
         body = {'auth': {
             'identity': {'methods': ['password'], 'password': {'user': {
@@ -98,9 +101,9 @@ class PasswordAuth(object):
         }}
         what = 'log in to IAM as %s in domain %s' % (self._user_name, self._domain_name)
         try:
-            reply = self._http.request('POST', self._iam_url + '/v3/auth/tokens', what,
-                                       headers={'Content-Type': 'application/json;charset=UTF-8'},
-                                       body=json.dumps(body).encode('utf-8'))
+            reply = self._iam.request(self._http, 'POST', '/v3/auth/tokens', what,
+                                      headers={'Content-Type': 'application/json;charset=UTF-8'},
+                                      body=json.dumps(body).encode('utf-8'), deadline=deadline)
         except JobwatchError as error:
             if error.status in (400, 401, 403):
                 error.hint = LOGIN_HINT
@@ -115,10 +118,10 @@ class PasswordAuth(object):
         self._issued = self._clock()
         self.logins += 1
 
-    def ensure_login(self):
+    def ensure_login(self, deadline=None):
         with self._lock:
             if self._token is None:
-                self.login()
+                self.login(deadline)
             return self._token
 
     def apply(self, method, url, query, headers, body):
@@ -131,7 +134,7 @@ class PasswordAuth(object):
         return ('IAM gave a token to user_name that the service refused: check that the user may use this project '
                 '(project_id or region) and this service')
 
-    def refresh(self):
+    def refresh(self, deadline=None):
         with self._lock:
             if self._token is None:
                 return False
@@ -140,5 +143,5 @@ class PasswordAuth(object):
                 return True
             if self._clock() - self._issued < FRESH_TOKEN_SECONDS:
                 return False
-            self.login()
+            self.login(deadline)
             return True

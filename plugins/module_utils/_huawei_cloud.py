@@ -12,6 +12,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import chec
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dicts_at, text, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_iam import IamEndpoint, iam_urls
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import check_cloud, check_endpoint, http_settings, service_url
@@ -28,7 +29,7 @@ ARGUMENT_SPEC = dict(
     user_name=dict(type='str', fallback=(env_fallback, ['HW_USER_NAME'])),
     password=dict(type='str', no_log=True, fallback=(env_fallback, ['HW_USER_PASSWORD'])),
     domain_name=dict(type='str', fallback=(env_fallback, ['HW_DOMAIN_NAME'])),
-    iam_endpoint=dict(type='str', fallback=(env_fallback, ['HW_AUTH_URL'])),
+    iam_endpoint=dict(type='str', fallback=(env_fallback, ['HW_AUTH_URL', 'HUAWEICLOUD_SDK_IAM_ENDPOINT'])),
 )
 
 CONSTRAINTS = dict(
@@ -47,6 +48,11 @@ CREDENTIALS_HINT = ('Give access_key and secret_key (or HW_ACCESS_KEY and HW_SEC
                     'or user_name, password and domain_name (or HW_USER_NAME, HW_USER_PASSWORD and HW_DOMAIN_NAME)')
 
 THROTTLING_CODES = frozenset(('APIG.0308', 'APIGW.0308'))
+# The gateway's 404 for a path it has no API at: a wrong endpoint or region, never a missing job.
+NO_SUCH_API_CODES = frozenset(('APIG.0101', 'APIGW.0101'))
+# Where an error's code and message are, in the order the SDK tries them.
+ERROR_KEY_PAIRS = (('error_code', 'error_msg'), ('errorCode', 'errorMsg'), ('code', 'message'))
+NESTING_READ = 3  # how deep nested error objects are looked into
 # The gateway names the quota it applied: "policy user over ratelimit,limit:200,time:5 minute".
 THROTTLE_POLICY = re.compile(r'limit:\s*(\d+)\s*,\s*time:\s*(\d+)\s*(second|minute|hour|day)s?', re.I)
 UNIT_SECONDS = dict(second=1, minute=60, hour=3600, day=86400)
@@ -54,25 +60,37 @@ TRANSIENT_STATUSES = frozenset((500, 502, 503, 504))
 
 
 class HuaweiConventions(object):
-    """How Huawei Cloud APIs and their gateway report errors and throttling."""
+    """How Huawei Cloud APIs and their gateway report errors and throttling.
+
+    ``busy_codes``: a service's own "system busy, try again later" codes, retried like throttling.
+    """
+
+    def __init__(self, busy_codes=()):
+        self.busy_codes = frozenset(busy_codes)
 
     @staticmethod
     def request_id(headers, data):
-        return headers.get('X-Request-Id') or text_at(data, 'request_id')
+        # IAM names its answers with X-IAM-Trace-Id, the id the SDK quotes when a project lookup fails.
+        return headers.get('X-Request-Id') or headers.get('X-IAM-Trace-Id') or text_at(data, 'request_id')
 
     @staticmethod
     def read_error(data):
-        # Three shapes are in use: the gateway's and most services' {error_code, error_msg};
-        # ECS and IAM's {"error": {code, message}}; ECS job queries' top-level {code, message}.
-        nested = data.get('error') if isinstance(data.get('error'), dict) else {}
-        code = data.get('error_code') or nested.get('code') or data.get('code')
-        message = data.get('error_msg') or nested.get('message') or data.get('message')
+        # As the SDK reads them (huaweicloudsdkcore exceptions/exception_handler.py): the first pair of
+        # keys present at the top, else the same pairs inside a nested object ({"error": {code, message}}).
+        code, message = _error_pair(data)
+        if code is None and message is None:
+            # A lone code without its message key: still the cloud's own word.
+            code = next((data[key] for key, _message in ERROR_KEY_PAIRS if data.get(key) is not None), None)
+        authorization = text(data.get('encoded_authorization_message'))
+        if authorization:
+            # IAM can decode it to say which policy denied the request: worth quoting in a ticket.
+            note = '(encoded authorization message: %s)' % authorization
+            message = '%s %s' % (text(message), note) if message is not None else note
         # Any JSON may stand there: a number, an object... Messages need text.
         return text(code), text(message)
 
-    @staticmethod
-    def is_throttled(status, code):
-        return status == 429 or code in THROTTLING_CODES
+    def is_throttled(self, status, code):
+        return status == 429 or code in THROTTLING_CODES or code in self.busy_codes
 
     @staticmethod
     def is_transient(status, code):
@@ -94,6 +112,8 @@ class HuaweiConventions(object):
     def hint(status, code, message=None, auth=None):
         """What to do about an error; for a 401, the credential that was refused (``auth``) says what to check."""
         text = str(message or '').lower()
+        if code in NO_SUCH_API_CODES:
+            return 'The gateway has no such API at this address: check endpoint and region'
         if status == 401 and ('date' in text or 'signature expired' in text or 'time' in text):
             return ('The gateway refused the request\'s date (X-Sdk-Date): this machine\'s clock is off by more than '
                     '15 minutes. Set it right (NTP) and try again')
@@ -104,6 +124,19 @@ class HuaweiConventions(object):
         if status == 403:
             return 'Check that the credentials may read this project and that project_id is right'
         return None
+
+
+def _error_pair(data, depth=0):
+    for code_key, message_key in ERROR_KEY_PAIRS:
+        if code_key in data and message_key in data:
+            return data[code_key], data[message_key]
+    if depth < NESTING_READ:
+        for value in data.values():
+            if isinstance(value, dict):
+                found = _error_pair(value, depth + 1)
+                if found != (None, None):
+                    return found
+    return None, None
 
 
 def check_options(params):
@@ -129,19 +162,22 @@ def default_cloud(region):
 class HuaweiConnection(object):
     """An authenticated way to GET one Huawei service's project-scoped resources."""
 
-    def __init__(self, params, service, on_secret):
+    def __init__(self, params, service, on_secret, busy_codes=()):
         self.params = params
         self.region = params.get('region')
         self._cloud = params.get('cloud') or default_cloud(self.region)
         self.endpoint = service_url(params.get('endpoint'), service, self.region, self._cloud)
-        self.http = HttpClient(HuaweiConventions(), **http_settings(params))
+        self.http = HttpClient(HuaweiConventions(busy_codes), **http_settings(params))
         self._project_id = params.get('project_id')
+        self._iam = None
         self.auth = self._auth(params, on_secret)
 
     @property
-    def iam_endpoint(self):
-        # Only password login and project lookup need IAM; a region is not required otherwise.
-        return service_url(self.params.get('iam_endpoint'), 'iam', self.region, self._cloud, option='iam_endpoint')
+    def iam(self):
+        # Only password login and project lookup need IAM: its URL is worked out (and checked) on first use.
+        if self._iam is None:
+            self._iam = IamEndpoint(iam_urls(self.params.get('iam_endpoint'), self.region, self._cloud))
+        return self._iam
 
     def _auth(self, params, on_secret):
         if params.get('auth_token'):
@@ -151,15 +187,15 @@ class HuaweiConnection(object):
         if params.get('user_name'):
             if not (self._project_id or self.region):
                 raise JobwatchError('log in to IAM', 'password login needs a project: give region or project_id')
-            return PasswordAuth(self.http, self.iam_endpoint, params['user_name'], params['password'], params['domain_name'],
+            return PasswordAuth(self.http, self.iam, params['user_name'], params['password'], params['domain_name'],
                                 project_id=self._project_id, project_name=self.region, on_secret=on_secret)
         raise JobwatchError('authenticate to Huawei Cloud', 'no credentials were given', hint=CREDENTIALS_HINT)
 
-    def prepare(self):
-        """Find the project id (and log in) once, before concurrent polls need them."""
-        self.project_id()
+    def prepare(self, deadline=None):
+        """Find the project id (and log in) once, before concurrent polls need them, by ``deadline``."""
+        self.project_id(deadline)
         if isinstance(self.auth, PasswordAuth):
-            self.auth.ensure_login()
+            self.auth.ensure_login(deadline)
 
     def project_id(self, deadline=None):
         if not self._project_id:
@@ -170,17 +206,22 @@ class HuaweiConnection(object):
     def _find_project_id(self, deadline):
         if isinstance(self.auth, PasswordAuth):
             # The project-scoped login token names its project: no extra call.
-            self.auth.ensure_login()
+            self.auth.ensure_login(deadline)
             return self.auth.project_id
         if not self.region:
             raise JobwatchError('find the project', 'neither project_id nor region was given', hint='Give project_id or region')
         what = 'look up the project id of region %s in IAM' % self.region
-        reply = self.http.request('GET', self.iam_endpoint + '/v3/projects', what, query=[('name', self.region)],
-                                  auth=self.auth, deadline=deadline)
-        projects = dicts_at(reply.data, 'projects')
-        if not projects or not text_at(projects[0], 'id'):
+        reply = self.iam.request(self.http, 'GET', '/v3/projects', what, query=[('name', self.region)],
+                                 auth=self.auth, deadline=deadline)
+        projects = [project for project in dicts_at(reply.data, 'projects') if text_at(project, 'id')]
+        if not projects:
             raise JobwatchError(what, 'IAM knows no project named %s' % self.region, request_id=reply.request_id,
                                 hint='Check region, or give project_id')
+        if len(projects) > 1:
+            # As the SDK does ("Multiple project ids found"): taking the first would watch a job in the wrong project.
+            raise JobwatchError(what, 'multiple project ids found for the name %s: %s' % (
+                self.region, ', '.join(text_at(project, 'id') for project in projects)), request_id=reply.request_id,
+                hint='Give project_id: the one the job belongs to')
         return text_at(projects[0], 'id')
 
     def get(self, path, what, deadline=None, headers=None, accept=None, **segments):
@@ -199,12 +240,14 @@ class HuaweiJobApi(JobApi):
     options = {}
     service = None   # host prefix: https://{service}.{region}.{cloud}
     path = None      # e.g. /v1/{project_id}/jobs/{job_id}; the id fills the id_option placeholder
+    busy_codes = ()  # the service's "system busy, try again later" error codes: retried like throttling
+    wrong_address_codes = NO_SUCH_API_CODES
 
     def check_params(self, params):
         check_options(params)
 
     def connect(self, params, on_secret):
-        return HuaweiConnection(params, self.service, on_secret)
+        return HuaweiConnection(params, self.service, on_secret, busy_codes=self.busy_codes)
 
     def request_headers(self, params):
         return None

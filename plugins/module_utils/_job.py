@@ -35,6 +35,7 @@ class JobApi(object):
     blocked_reasons = {}     # status -> why a wait cannot go on by itself
     leads_to = {}            # final status -> statuses it can still move to (default: none)
     gone_codes = ()          # error codes meaning "no such job" (besides HTTP 404)
+    wrong_address_codes = ()  # error codes (even with HTTP 404) meaning the request went astray: no API there
 
     @property
     def ids_option(self):
@@ -59,6 +60,12 @@ class JobApi(object):
         if not ID_PATTERN.fullmatch(text) or '..' in text:
             return 'has characters a job id never has', 'Job ids are made of letters, digits and - _ . :'
         return None
+
+    def is_gone(self, error):
+        """Whether a failed query says the job does not exist (not that the address was wrong)."""
+        if error.code in self.wrong_address_codes:
+            return False
+        return error.status == 404 or error.code in self.gone_codes
 
     def check_params(self, params):
         """Refuse options this API cannot send (a credential with a line break, an odd project id) before any request.

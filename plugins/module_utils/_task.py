@@ -7,6 +7,7 @@
 two callbacks: ``warn(text)`` and ``hide(value)`` (a secret learnt on the way, such as a token).
 """
 
+import time
 import traceback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
@@ -38,8 +39,9 @@ def argument_spec(api):
 class JobTask(object):
     """Checks the input, asks or waits, and builds the result of one task."""
 
-    def __init__(self, api, params, warn=None, hide=None, on_change=None):
+    def __init__(self, api, params, warn=None, hide=None, on_change=None, clock=time.monotonic):
         self.api = api
+        self._clock = clock
         self.params = params
         self._warn = warn or (lambda text: None)
         self._hide = hide or (lambda value: None)
@@ -63,6 +65,8 @@ class JobTask(object):
                               exception=traceback.format_exc())
 
     def _run(self):
+        # wait_timeout bounds the whole task, the look-ups and logins before the first poll included.
+        started = self._clock()
         api, params = self.api, self.params
         # Every check on the input comes before the first request.
         single = params[api.ids_option] is None
@@ -77,13 +81,14 @@ class JobTask(object):
                        'and change these requests. Use ca_path to trust a private CA instead.')
         connection = api.connect(params, on_secret=self._secret_learnt)
         connection.http.secrets = self._secrets
-        # Settle what every poll shares (a project id, a login) once, before the workers start.
-        connection.prepare()
         self._http = connection.http
+        # Settle what every poll shares (a project id, a login) once, before the workers start. Without
+        # a wait there is no deadline: the retry policy bounds these requests, as it bounds the query.
+        connection.prepare(started + params['wait_timeout'] if waiting else None)
 
         watches = [JobWatch(job_id, goal) for job_id in job_ids]
         waiter = Waiter(params['wait_timeout'], params['wait_interval'], workers=min(params['concurrency'], len(watches)),
-                        once=not waiting, on_change=self._on_change)
+                        once=not waiting, on_change=self._on_change, clock=self._clock, start=started)
 
         def poll(job_id, deadline):
             try:
@@ -169,7 +174,7 @@ class JobTask(object):
 
     def _error_message(self, watch):
         error, api = watch.error, self.api
-        if watch.polls and (error.status == 404 or error.code in api.gone_codes):
+        if watch.polls and api.is_gone(error):
             # Seen before, unknown now: deleted while we waited. Retrying until the timeout would not bring it back.
             return ('%s %s disappeared during the wait (last seen %s after %s): %s'
                     % (api.noun, watch.job_id, watch.status, _polls(watch.polls), error))

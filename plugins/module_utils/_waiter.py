@@ -16,6 +16,10 @@ TIMED_OUT = 'timed_out'
 FIRST_PAUSE = 1.0
 PAUSE_SHARE = 0.1
 LONGEST_PAUSE = 30.0
+# The last look at the jobs (see Waiter) starts at the deadline, so its requests may run this long
+# past it: a look with no time left would be no look at all. wait_timeout thus bounds a task to
+# within these few seconds, whatever the cloud does (a request that hangs is cut off here).
+LAST_LOOK_SECONDS = 2.0
 
 
 def adaptive_pause(elapsed):
@@ -88,14 +92,15 @@ class Waiter(object):
     under way, then one more for each round of polls that all found their job finished, up to
     ``workers``: polls under way when a running job is found were sent for nothing, so the
     width grows slowly (after a job that gave no answer, to ``workers`` at once). Near the
-    deadline every job not yet done is asked once more, so a timed-out result is fresh. A poll
+    deadline every job not yet done is asked once more, so a timed-out result is fresh; those
+    requests have until LAST_LOOK_SECONDS past the deadline, every other one until the deadline. A poll
     that got no answer (throttled or failing after the client's retries) leaves its job pending,
     asked again after the others, until the deadline.
     ``once`` asks each job one time (a query without waiting).
     """
 
     def __init__(self, timeout, interval=None, clock=time.monotonic, sleep=time.sleep, on_change=None,
-                 workers=1, once=False):
+                 workers=1, once=False, start=None):
         self.timeout = timeout
         self.interval = interval
         self.workers = max(1, workers)
@@ -104,6 +109,7 @@ class Waiter(object):
         self._sleep = sleep
         self._on_change = on_change
         self._start = None
+        self._began = start        # when the task began (its look-ups and logins count against the timeout)
         self._single = None
         self._poll_seconds = 0.0   # how long a poll takes (moving average), to start the last sweep in time
 
@@ -144,7 +150,7 @@ class Waiter(object):
 
         A JobwatchError from a poll ends that job's wait (``watch.error``); the others go on.
         """
-        self._start = self._clock()
+        self._start = self._clock() if self._began is None else self._began
         if self.once:
             # A single query has no wait to bound: its retries are bounded by the retry policy alone.
             self._poll_together(poll, watches, None)
@@ -157,7 +163,7 @@ class Waiter(object):
             last_look = deadline - self._poll_seconds * (-(-len(pending) // self.workers) - 1)
             if due >= last_look:
                 self._sleep_until(last_look)
-                self._poll_together(poll, pending, deadline)
+                self._poll_together(poll, pending, deadline + LAST_LOOK_SECONDS)
                 break
             self._sleep_until(due)
             if lead is not None:

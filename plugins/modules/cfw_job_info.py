@@ -178,6 +178,9 @@ class CfwJobApi(HuaweiJobApi):
     service = 'cfw'
     path = '/v3/{project_id}/jobs/{job_id}'
     gone_codes = ('CFW.00200005',)
+    # "System busy" and its kin, "try again later" in CFW's error code table; the HTTP status they come
+    # with is not documented where we looked, so the code alone decides.
+    busy_codes = ('CFW.00100001', 'CFW.00109004')
     statuses = {
         'Running': (RUNNING, False),
         'Success': (SUCCEEDED, True),

@@ -98,7 +98,7 @@ job:
       type: str
       sample: NORMAL
     start_time:
-      description: When the job started, in epoch milliseconds.
+      description: When the job started, in epoch milliseconds (C(startTime), or C(starttime) as the SDK's model spells it).
       type: int
     end_time:
       description: When the job ended, in epoch milliseconds.
@@ -140,7 +140,9 @@ succeeded:
   type: bool
   sample: false
 nodes:
-  description: The job's nodes with their status and counters, keys in snake_case.
+  description:
+    - The job's nodes with their status and counters, keys in snake_case.
+    - C(type) is the node type (C(nodeType) as the SDK's model spells it).
   returned: when O(job_name) is given
   type: list
   elements: dict
@@ -219,7 +221,9 @@ class DataArtsJobApi(HuaweiJobApi):
     service = 'dayu-dlf'
     path = '/v1/{project_id}/jobs/{job_name}/status'
     options = dict(workspace=dict(type='str'))
-    gone_codes = ('DLF.0100',)
+    # "The job does not exist": DLF.0100 in the error code table, DLF.30100 in the API page's example,
+    # DLF.1001 on older pages.
+    gone_codes = ('DLF.0100', 'DLF.30100', 'DLF.1001')
     statuses = {
         'STARTING': (PENDING, False),
         'NORMAL': (RUNNING, True),
@@ -239,6 +243,18 @@ class DataArtsJobApi(HuaweiJobApi):
             return 'has a "." or ".." part, which would leave the job\'s path', 'Rename the job, or check the name'
         return None
 
+    def read_job(self, data):
+        # The SDK's response model spells starttime and a node's nodeType where the API page says
+        # startTime and type: either spelling reads as the page's.
+        if not isinstance(data, dict):
+            return data
+        job = dict(data)
+        if 'startTime' not in job and 'starttime' in job:
+            job['startTime'] = job.pop('starttime')
+        if isinstance(job.get('nodes'), list):
+            job['nodes'] = [_page_spelling(node, 'nodeType', 'type') for node in job['nodes']]
+        return job
+
     def check_params(self, params):
         super(DataArtsJobApi, self).check_params(params)
         check_text(params, 'workspace', header=True)
@@ -254,6 +270,14 @@ class DataArtsJobApi(HuaweiJobApi):
     def failure_reason(self, job):
         failed = [text_at(node, 'name') or '(unnamed)' for node in dicts_at(job, 'nodes') if node.get('status') == 'EXCEPTION']
         return 'nodes in EXCEPTION: %s' % ', '.join(failed) if failed else None
+
+
+def _page_spelling(node, other, page):
+    if not isinstance(node, dict) or page in node or other not in node:
+        return node
+    node = dict(node)
+    node[page] = node.pop(other)
+    return node
 
 
 def main():

@@ -192,7 +192,7 @@ error:
   description: On failure to query, the HTTP status, the cloud's error code and message.
   returned: on error
   type: dict
-  sample: {"status": 404, "code": "Ecs.0612", "message": "The job does not exist."}
+  sample: {"status": 400, "code": "Common.0011", "message": "Failed to query system tasks."}
 jobs:
   description:
     - With O(job_ids), one entry per job in the order given - its C(job_id) and the keys a single job returns, plus
@@ -220,6 +220,9 @@ class EcsJobApi(HuaweiJobApi):
     service = 'ecs'
     path = '/v1/{project_id}/jobs/{job_id}'
     gone_codes = ('Common.0011',)
+    # "The system is busy, try again later" in ECS's error code table; its HTTP status is not documented
+    # where we looked, so the code alone decides.
+    busy_codes = ('Ecs.0002',)
     statuses = {
         'INIT': (PENDING, False),
         'RUNNING': (RUNNING, False),

@@ -16,8 +16,22 @@ Kinds and their options:
   ``Retry-After: N``. Alibaba: HTTP ``status`` (400, also 429 or 403), ``Throttling.User``, and
   ``x-acs-retry-after`` (in ms) only with ``retry_after`` (real answers often lack it)
 - ``html_502``: an nginx "502 Bad Gateway" HTML page
+- ``redirect``: HTTP ``status`` (302) to ``location`` (a login portal, as a proxy or a wrong
+  endpoint answers with), with a small HTML body: a client that does not follow redirects must
+  say where it was sent, one that does would carry its signature to another host
 - ``bad_json``: the normal answer's body cut in half (``variant: truncated``) or not JSON (``malformed``)
 - ``slow``: the normal answer after ``delay`` seconds (5)
+- ``hang``: no answer at all: the connection is held open, silent, until the client closes it
+  (or the emulator stops); the request is counted with status ``hang``
+- ``trickle``: the normal answer's status line and headers at once, then its body one byte every
+  ``interval`` seconds (1.0): every socket read gets a byte in time, the whole answer takes minutes
+- ``gzip_bomb``: HTTP 200, ``Content-Encoding: gzip``, a body of ``size_mb`` MB (64) of zeros
+  compressed to about a thousandth of that: only a client that caps what it inflates survives it
+- ``huge_html``: an HTML error page (``status``, 502) of ``size_kb`` KB (1024) without a title, a
+  proxy's log of lines full of ``<-`` arrows (many ``<`` and no ``>``: a tag-stripping regex that
+  is not linear spends minutes on it)
+- ``deep_json``: HTTP 200, JSON ``{"status": [[[...]]]}`` with the list nested ``depth`` (10000)
+  deep: ``json.loads`` raises RecursionError on it
 - ``drop``: the connection closed without an answer
 - ``reset``: the connection reset (TCP RST)
 - ``cut``: the normal answer's status line and headers (``Content-Length`` of the whole body), half
@@ -49,16 +63,20 @@ given in seconds). Per-credential request quotas, which throttle by counting, ar
 """
 
 import dataclasses
+import functools
+import gzip
+import io
 import json
 import threading
 from typing import Any, Callable, List, Mapping, Optional, Sequence
 
 from .acs_gateway import acs_error
 from .apig import gateway_error
-from .messages import DISCONNECT_CUT, DISCONNECT_DROP, DISCONNECT_RESET, Request, Response, json_response
+from .messages import DISCONNECT_CUT, DISCONNECT_DROP, DISCONNECT_HANG, DISCONNECT_RESET, Request, Response, json_response
 
 KINDS = ("http_5xx", "throttle", "html_502", "bad_json", "slow", "drop", "reset", "cut", "missing_status", "gone", "token_expired",
-         "echo_credential", "odd_json")
+         "echo_credential", "odd_json", "hang", "trickle", "gzip_bomb", "huge_html", "deep_json", "redirect")
+REDIRECT_LOCATION = "https://auth.example.com/authui/login"
 ODD_VARIANTS = ("status", "fields", "error", "body")
 ODD_ERROR_CODE = "Emulator.OddAnswer"  # ours: no cloud's code, so no client takes it for "no such job"
 FOREVER = -1
@@ -98,9 +116,14 @@ class Fault:
     error_msg: Optional[str] = None
     retry_after: Optional[float] = None  # throttle: no Retry-After / x-acs-retry-after, the real gateways' worst case
     delay: float = 5.0
+    interval: float = 1.0  # trickle: seconds between two bytes of the body
+    size_mb: int = 64  # gzip_bomb: what the body inflates to
+    size_kb: int = 1024  # huge_html: the page's size
+    depth: int = 10000  # deep_json: how deep the list nests
     variant: str = "truncated"
     service: Optional[str] = None  # global faults only: spoil only this service's requests
     value: Any = None  # odd_json: the odd JSON value
+    location: str = REDIRECT_LOCATION  # redirect: where to
     passed: int = 0  # requests let through so far (counts up to ``after``)
     spoiled: int = 0  # requests spoiled so far (counts up to ``times``)
 
@@ -123,6 +146,11 @@ class Fault:
         counts_ok = all(isinstance(value, int) and not isinstance(value, bool) for value in counts)
         if not counts_ok or (fault.times != FOREVER and fault.times < 1) or fault.after < 0:
             raise ValueError("fault %r: times must be >= 1 (or -1 for always), after >= 0, status an integer" % fault.kind)
+        sizes = (fault.size_mb, fault.size_kb, fault.depth)
+        if not all(isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 1024 * 1024 for value in sizes):
+            raise ValueError("fault %r: size_mb, size_kb and depth must be integers from 1 to 1048576" % fault.kind)
+        if not isinstance(fault.interval, (int, float)) or isinstance(fault.interval, bool) or not 0 < fault.interval <= 60:
+            raise ValueError("fault %r: interval must be more than 0 and at most 60 seconds" % fault.kind)
         return fault
 
     @property
@@ -180,16 +208,29 @@ def spoil(fault: Fault, request: Request, normal: Callable[[], Response], status
         return (_alibaba_error if dialect == "alibaba" else _huawei_error)(fault, request)
     if kind == "html_502":
         return Response(status=502, body=NGINX_502_PAGE, content_type="text/html")
+    if kind == "redirect":
+        page = b"<html><head><title>302 Found</title></head><body>Moved</body></html>"
+        return Response(status=fault.status or 302, body=page, content_type="text/html", headers=[("Location", fault.location)])
     if kind == "echo_credential":
         return Response(status=403, body=_echo_page(request), content_type="text/html")
     if kind in ("drop", "reset"):
         return Response(status=0, disconnect=DISCONNECT_DROP if kind == "drop" else DISCONNECT_RESET)
+    if kind == "hang":
+        return Response(status=0, disconnect=DISCONNECT_HANG)
+    if kind == "gzip_bomb":
+        return Response(status=200, body=_gzipped_zeros(fault.size_mb), headers=[("Content-Encoding", "gzip")])
+    if kind == "huge_html":
+        return Response(status=fault.status or 502, body=_huge_page(fault.size_kb), content_type="text/html")
+    if kind == "deep_json":
+        return Response(status=200, body=b'{"status": ' + b"[" * fault.depth + b"]" * fault.depth + b"}")
     if kind == "odd_json":
         return _odd(fault, request, normal, status_path, dialect)
 
     response = normal()
     if kind == "slow":
         response.delay = fault.delay
+    elif kind == "trickle":
+        response.trickle = fault.interval
     elif kind == "bad_json":
         response.body = response.body[:len(response.body) // 2] if fault.variant == "truncated" else b"{'status': 'RUNNING',}"
         response.content_type = "application/json"
@@ -218,6 +259,24 @@ def _alibaba_error(fault: Fault, request: Request) -> Response:
     headers = [] if fault.retry_after is None else [("x-acs-retry-after", str(int(round(fault.retry_after * 1000))))]
     return acs_error(request, fault.status or 400, fault.error_code or ALIBABA_THROTTLE_CODE, fault.error_msg or ALIBABA_THROTTLE_MESSAGE,
                      headers)
+
+
+@functools.lru_cache(maxsize=4)
+def _gzipped_zeros(size_mb: int) -> bytes:
+    """``size_mb`` MB of ASCII zeros, gzipped a MB at a time (never the whole of it in memory)."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9, mtime=0) as packer:
+        megabyte = b"0" * (1024 * 1024)
+        for dummy in range(size_mb):
+            packer.write(megabyte)
+    return out.getvalue()
+
+
+def _huge_page(size_kb: int) -> bytes:
+    head = b"<html><body><pre>\n"
+    line = b"upstream 10.0.0.7:8080 <- gateway <- balancer <- client: connection refused\n"
+    count = max(1, (size_kb * 1024 - len(head)) // len(line))
+    return head + line * count
 
 
 # 111 characters: a title cut at 120 keeps the first 9 of the token, which no_log does not recognise.

@@ -147,7 +147,7 @@ def list_projects(app, request, params, auth):  # pylint: disable=unused-argumen
             "description": "",
             "links": {"self": "%s/%s" % (base, pid), "previous": None, "next": None},
         }
-        for name, pid in who.projects.items()
+        for name, pid in who.all_projects()
         if wanted is None or name == wanted
     ]
     return json_response(200, {"projects": projects, "links": {"self": base, "previous": None, "next": None}})

@@ -32,6 +32,9 @@ class Identity:
     domain_name: str = "demo-domain"
     domain_id: str = "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
     projects: Mapping[str, str] = dataclasses.field(default_factory=lambda: dict(DEFAULT_PROJECTS))
+    # More projects, id -> name, that share a name with a region's project: IAM then lists several projects
+    # for ``?name=REGION``, which the official SDK refuses to choose from ("Multiple project ids found").
+    more_projects: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # The DataArts Studio workspace used when a request sends no ``workspace`` header.
     dataarts_default_workspace: str = DEFAULT_DATAARTS_WORKSPACE
     # Alibaba Cloud: a RAM user's AccessKey pair, and STS temporary credentials (AK, secret, token).
@@ -51,6 +54,8 @@ class Identity:
             raise ValueError("unknown credentials field(s): %s (known: %s)" % (", ".join(unknown), ", ".join(sorted(known))))
         if "projects" in overrides and (not isinstance(overrides["projects"], Mapping) or not overrides["projects"]):
             raise ValueError("credentials.projects must map region names to project ids (at least one)")
+        if not isinstance(overrides.get("more_projects", {}), Mapping):
+            raise ValueError("credentials.more_projects must map project ids to project names")
         return cls(**overrides)
 
     @property
@@ -74,9 +79,13 @@ class Identity:
         """STS AccessKeys are only valid together with their security token."""
         return access_key == self.ali_sts_access_key
 
+    def all_projects(self):
+        """(name, id) of every project of this account, the regions' own first."""
+        return list(self.projects.items()) + [(name, pid) for pid, name in self.more_projects.items()]
+
     def region_of(self, project_id: str) -> Optional[str]:
         """The region (project name) of a project id of this account."""
-        for name, pid in self.projects.items():
+        for name, pid in self.all_projects():
             if pid == project_id:
                 return name
         return None

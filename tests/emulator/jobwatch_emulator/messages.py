@@ -11,6 +11,7 @@ from typing import Any, List, Optional, Tuple
 DISCONNECT_DROP = "drop"  # close the connection without a byte
 DISCONNECT_RESET = "reset"  # TCP RST (SO_LINGER 0)
 DISCONNECT_CUT = "cut"  # status line and headers (full Content-Length), part of the body, then close
+DISCONNECT_HANG = "hang"  # no answer at all, the connection held open until the client closes it
 
 
 @dataclasses.dataclass
@@ -60,6 +61,7 @@ class Response:
     headers: List[Tuple[str, str]] = dataclasses.field(default_factory=list)
     delay: float = 0.0  # seconds to wait before answering
     disconnect: Optional[str] = None  # DISCONNECT_DROP / DISCONNECT_RESET: no answer at all; DISCONNECT_CUT: half of it
+    trickle: float = 0.0  # > 0: the body is sent one byte every this many seconds (headers at once)
 
     def json(self) -> Any:
         return json.loads(self.body.decode("utf-8"))

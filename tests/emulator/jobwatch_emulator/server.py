@@ -9,6 +9,7 @@ In-process use (tests)::
         emu.requests()     # what GET /_emulator/requests answers
 """
 
+import select
 import socket
 import ssl
 import struct
@@ -22,7 +23,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 from . import creations, iam
 from .app import EmulatorApp, load_document
-from .messages import DISCONNECT_CUT, DISCONNECT_RESET, Request, json_response
+from .messages import DISCONNECT_CUT, DISCONNECT_HANG, DISCONNECT_RESET, Request, json_response
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -55,6 +56,8 @@ class _Handler(BaseHTTPRequestHandler):
 
         if response.delay and self.server.stopping.wait(response.delay):
             response.disconnect = response.disconnect or "drop"  # shutting down: do not answer late
+        if response.disconnect == DISCONNECT_HANG:
+            self._hold_until_the_client_goes()
         if response.disconnect and response.disconnect != DISCONNECT_CUT:
             self.close_connection = True
             if response.disconnect == DISCONNECT_RESET:
@@ -72,8 +75,29 @@ class _Handler(BaseHTTPRequestHandler):
             # Dropped mid-body: the headers promised all of it, half comes, then the connection closes.
             self.close_connection = True
             body = body[:len(body) // 2]
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            return
+        if response.trickle:
+            self._trickle(body, response.trickle)
+        else:
             self.wfile.write(body)
+
+    def _hold_until_the_client_goes(self):
+        """Say nothing until the client closes the connection (it becomes readable: EOF) or we stop."""
+        while not self.server.stopping.is_set():
+            readable, _writable, _failed = select.select([self.connection], [], [], 0.1)
+            if readable:
+                return
+
+    def _trickle(self, body, interval):
+        """The body one byte every ``interval`` seconds; a client that gave up ends it (broken pipe)."""
+        self.wfile.flush()
+        for index in range(len(body)):
+            if self.server.stopping.wait(interval):
+                self.close_connection = True
+                return
+            self.wfile.write(body[index:index + 1])
+            self.wfile.flush()
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
 

@@ -113,6 +113,9 @@ def test_spoiled_answers(make_request):
     assert "Retry-After" not in dict(spoil(kind="throttle", retry_after=None).headers)
     assert "Retry-After" not in dict(spoil(kind="throttle").headers)  # the default: real APIG answers carry none
     assert spoil(kind="http_5xx", status=502).json()["error_code"] == "APIG.0202"
+    moved = spoil(kind="redirect")
+    assert (moved.status, dict(moved.headers)["Location"]) == (302, faults.REDIRECT_LOCATION)
+    assert dict(spoil(kind="redirect", status=301, location="http://x.example/").headers)["Location"] == "http://x.example/"
     html = spoil(kind="html_502")
     assert (html.status, html.content_type) == (502, "text/html") and b"<h1>502 Bad Gateway</h1>" in html.body
     for variant in ("truncated", "malformed"):

@@ -119,7 +119,7 @@ def test_unknown_job_gives_the_ecs_error_shape(emulator):
     client = ecs_client(emulator, sdk_credentials.BasicCredentials(CREDS.access_key, CREDS.secret_key, NORTH))
     with pytest.raises(sdk_exceptions.ClientRequestException) as missing:
         show_job(client, "no-such-job")
-    assert (missing.value.status_code, missing.value.error_code) == (404, "Common.0011")
+    assert (missing.value.status_code, missing.value.error_code) == (400, "Common.0011")
 
 
 def test_job_of_another_project_is_refused(emulator):

@@ -27,7 +27,8 @@ Errors use the ECS shape ``{"error": {"code", "message"}}``. Codes and messages 
 the ECS API reference's error code table (OTC edition, "Error Codes"): ``Common.0011`` "Failed to
 query system tasks." (invalid job ID) and ``Ecs.0023`` "project_id in token mismatches with
 project_id in url.". That table lists both with HTTP 400 but warns its HTTP statuses "may not be
-accurate"; we answer 404 and 403 as the collection's design asks (a choice, not a fact).
+accurate"; we answer 400 for the unknown job as the table says, and 403 for the project mismatch
+(a choice, not a fact).
 """
 
 import datetime
@@ -40,7 +41,7 @@ from ..routing import Route
 
 NAME = "ecs"
 TERMINAL_STATUSES = ("SUCCESS", "FAIL")
-JOB_NOT_FOUND = (404, "Common.0011", "Failed to query system tasks.")
+JOB_NOT_FOUND = (400, "Common.0011", "Failed to query system tasks.")
 PROJECT_MISMATCH = (403, "Ecs.0023", "project_id in token mismatches with project_id in url.")
 BODY_ILLEGAL = (400, "Ecs.0005", "request body is illegal.")
 SERVER_REQUIRED = ("name", "imageRef", "flavorRef", "vpcid", "nics", "root_volume")

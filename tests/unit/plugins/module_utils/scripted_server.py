@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 DROP = 'drop'   # read the request, then close the connection without a word
 SLOW = 'slow'   # hold the request until the test ends (longer than any client timeout used)
+TRICKLE = 'trickle'  # the answer's status line and headers, then its body one byte every ``interval`` seconds
 LONGEST_HOLD = 20.0
 
 
@@ -36,6 +37,10 @@ def html_answer(status, title, headers=None):
     page = ('<!DOCTYPE html>\n<html>\n<head><title>%s</title></head>\n<body>\n<center><h1>%s</h1></center>\n'
             '<hr><center>nginx</center>\n</body>\n</html>\n' % (title, title))
     return answer(status, page, headers, 'text/html')
+
+
+def trickle(reply, interval):
+    return dict(reply, kind=TRICKLE, interval=interval)
 
 
 def drop():
@@ -71,7 +76,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b''
         script = self.server.script
         script.record(Recorded(self.command, self.path, self.headers, body))
-        reply = script.next_answer()
+        reply = script.next_answer(self.path)
         if reply['kind'] == DROP:
             self.close_connection = True
             return
@@ -85,6 +90,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header('Content-Length', str(reply['length'] if reply['length'] is not None else len(reply['body'])))
         self.close_connection = True
         self.end_headers()
+        if reply['kind'] == TRICKLE:
+            for index in range(len(reply['body'])):
+                if script.release.wait(reply['interval']):
+                    return
+                self.wfile.write(reply['body'][index:index + 1])
+                self.wfile.flush()
+            return
         self.wfile.write(reply['body'])
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve
@@ -103,6 +115,7 @@ class _Script(object):
         self._answers = list(answers)
         self.default = default
         self.requests = []
+        self.routes = {}  # path prefix: its answers in order (the last one repeats), before the script
         self.release = threading.Event()
         self._lock = threading.Lock()
 
@@ -110,8 +123,11 @@ class _Script(object):
         with self._lock:
             self.requests.append(request)
 
-    def next_answer(self):
+    def next_answer(self, path=''):
         with self._lock:
+            for prefix, replies in self.routes.items():
+                if path.startswith(prefix):
+                    return replies.pop(0) if len(replies) > 1 else replies[0]
             if self._answers:
                 return self._answers.pop(0)
         return self.default or EXHAUSTED
@@ -138,6 +154,11 @@ class ScriptedServer(object):
     def add(self, *answers):
         with self._script._lock:  # pylint: disable=protected-access
             self._script._answers.extend(answers)  # pylint: disable=protected-access
+
+    def route(self, prefix, *replies):
+        """Answer the requests whose path starts with ``prefix`` with ``replies`` in order, the last one from then on."""
+        with self._script._lock:  # pylint: disable=protected-access
+            self._script.routes[prefix] = list(replies)
 
     def set_default(self, reply):
         self._script.default = reply

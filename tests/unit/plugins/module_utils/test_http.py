@@ -59,6 +59,7 @@ class RecordingAuth(object):
     def __init__(self, refreshable):
         self.refreshable = refreshable
         self.refreshes = 0
+        self.deadlines = []
         self.token = 'token-1'
 
     def apply(self, method, url, query, headers, body):
@@ -66,8 +67,9 @@ class RecordingAuth(object):
         headers['X-Auth-Token'] = self.token
         return headers
 
-    def refresh(self):
+    def refresh(self, deadline=None):
         self.refreshes += 1
+        self.deadlines.append(deadline)
         if self.refreshable:
             self.token = 'token-%d' % (self.refreshes + 1)
         return self.refreshable
@@ -347,7 +349,8 @@ def test_the_timeout_is_per_request(server, clock, make_client, monkeypatch):
     server.add(OK, OK)
     get(client, server, deadline=clock.now + 600)
     get(client, server)
-    assert seen == [12.5, 12.5]
+    # (connect, read): each socket wait of the request.
+    assert seen == [(12.5, 12.5), (12.5, 12.5)]
 
 
 def test_html_error_page_is_described_by_its_title(server, clock, make_client):

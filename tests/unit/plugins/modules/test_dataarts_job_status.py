@@ -202,6 +202,25 @@ def test_waiting_for_exception_gives_up_only_at_stopped():
         'STARTING': None, 'NORMAL': None, 'EXCEPTION': REACHED, 'STOPPING': None, 'STOPPED': UNREACHABLE}
 
 
+@pytest.mark.parametrize('answer', [
+    # As the SDK's response model (huaweicloudsdkdlf ShowJobStatusResponse, RealTimeNodeStatus) spells them.
+    {'name': 'job_sms', 'status': 'NORMAL', 'starttime': 1714982400000, 'nodes': [{'name': 'n1', 'nodeType': 'MRS Flink Job'}]},
+    # As the API page spells them.
+    {'name': 'job_sms', 'status': 'NORMAL', 'startTime': 1714982400000, 'nodes': [{'name': 'n1', 'type': 'MRS Flink Job'}]},
+])
+def test_start_time_and_node_type_in_either_spelling(answer):
+    api = DataArtsJobApi()
+    result = job_result(api, api.read_job(answer), 'req-1')
+    assert result['start_time'] == '2024-05-06T08:00:00.000Z'
+    assert result['job']['start_time'] == 1714982400000
+    assert result['nodes'] == [{'name': 'n1', 'type': 'MRS Flink Job'}]
+
+
+def test_the_pages_spelling_wins_when_both_are_sent():
+    job = DataArtsJobApi().read_job({'status': 'NORMAL', 'startTime': 1, 'starttime': 2, 'nodes': [{'type': 'a', 'nodeType': 'b'}, 'odd']})
+    assert (job['startTime'], job['nodes']) == (1, [{'type': 'a', 'nodeType': 'b'}, 'odd'])
+
+
 # --- the module, run as Ansible runs it ----------------------------------------------------------------------
 
 
@@ -249,6 +268,16 @@ def test_waiting_for_normal_fails_at_exception_naming_the_nodes(server, capsys):
     assert 'so it can no longer reach NORMAL' in result['msg']
     assert result['msg'].endswith('nodes in EXCEPTION: MRS_Flink_Job_8635')
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize('code', ['DLF.0100', 'DLF.30100', 'DLF.1001'])
+def test_each_job_not_found_code_mid_wait_is_a_job_gone(server, capsys, code):
+    server.add(json_answer(200, {'name': 'job_sms', 'status': 'STARTING', 'nodes': []}),
+               json_answer(400, {'error_code': code, 'error_msg': 'The job does not exists.'}))
+    result = run_module(module_args(server, wait_for=['NORMAL'], wait_interval=0.5), capsys)
+    assert result['failed'] is True
+    assert result['msg'].startswith('DataArts real-time job job_sms disappeared during the wait (last seen STARTING after 1 poll)')
+    assert len(server.requests) == 2
 
 
 def test_waiting_for_normal_fails_at_stopped(server, capsys):

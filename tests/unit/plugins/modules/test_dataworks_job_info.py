@@ -43,6 +43,43 @@ def job(**fields):
 
 # --- DataWorksJobApi -------------------------------------------------------------------------------
 
+def connection_params(**extra):
+    values = dict(region='cn-hangzhou', endpoint=None, access_key='LTAI5tEXAMPLE', secret_key='secret', security_token=None,
+                  timeout=5.0, validate_certs=True, ca_path=None)
+    values.update(extra)
+    return values
+
+
+# Known answers from the official SDK's endpoint map (alibabacloud-dataworks-public20240518 9.11.0).
+@pytest.mark.parametrize('region, url', [
+    ('cn-qingdao', 'https://dataworks.aliyuncs.com'),
+    ('cn-huhehaote', 'https://dataworks.aliyuncs.com'),
+    ('cn-wuhan', 'https://dataworks.aliyuncs.com'),
+    ('ap-south-1', 'https://dataworks.aliyuncs.com'),
+    ('ap-southeast-2', 'https://dataworks.aliyuncs.com'),
+    ('cn-hangzhou', 'https://dataworks.cn-hangzhou.aliyuncs.com'),
+    ('ap-southeast-1', 'https://dataworks.ap-southeast-1.aliyuncs.com'),
+    ('me-central-1', 'https://dataworks.me-central-1.aliyuncs.com'),
+    ('cn-wulanchabu', 'https://dataworks.cn-wulanchabu.aliyuncs.com'),
+])
+def test_the_host_of_each_region_is_the_sdks(region, url):
+    assert DataWorksJobApi().connect(connection_params(region=region), on_secret=None).endpoint == url
+
+
+def test_an_endpoint_given_wins_over_the_map():
+    connection = DataWorksJobApi().connect(connection_params(region='cn-qingdao', endpoint='https://dw.example.org'), on_secret=None)
+    assert connection.endpoint == 'https://dw.example.org'
+
+
+def test_the_endpoint_map_is_the_sdks():
+    sdk = pytest.importorskip('alibabacloud_dataworks_public20240518.client')
+    openapi_models = pytest.importorskip('alibabacloud_tea_openapi.models')
+    api = DataWorksJobApi()
+    client = sdk.Client(openapi_models.Config(region_id='cn-qingdao', access_key_id='a', access_key_secret='b'))
+    for region, host in client._endpoint_map.items():  # pylint: disable=protected-access
+        assert api.connect(connection_params(region=region), on_secret=None).endpoint == 'https://' + host, region
+
+
 def test_read_job_is_job_status():
     assert DataWorksJobApi().read_job(PAGE_EXAMPLE) == PAGE_EXAMPLE['JobStatus']
 

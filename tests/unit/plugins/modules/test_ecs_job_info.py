@@ -324,6 +324,21 @@ def test_a_job_that_disappears_mid_wait_is_reported_as_gone_not_polled_until_the
     assert len(server.requests) == 2
 
 
+@pytest.mark.parametrize('code', ['APIGW.0101', 'APIG.0101'])
+def test_the_gateways_no_such_api_mid_wait_is_a_wrong_address_not_a_gone_job(server, capsys, code):
+    server.add(json_answer(200, {'status': 'RUNNING', 'job_id': JOB_ID}),
+               json_answer(404, {'error_code': code, 'error_msg': 'The API does not exist or has not been published in the environment',
+                                 'request_id': 'req-apigw'}))
+    args = module_args(server, job_ids=[JOB_ID], wait=True, wait_interval=0.5)
+    del args['job_id']
+    result = run_module(args, capsys)
+    assert result['failed'] is True, result
+    message = result['jobs'][0]['msg']
+    assert 'disappeared' not in message and 'disappeared' not in result['msg']
+    assert message.startswith('Failed to query ECS job %s, HTTP 404, error code %s' % (JOB_ID, code))
+    assert message.endswith('check endpoint and region')
+
+
 def test_a_job_unknown_from_the_start_is_not_called_gone(server, capsys):
     server.add(json_answer(404, {'error': {'code': 'Common.0011', 'message': 'Failed to query system tasks.'}}))
     result = run_module(module_args(server, wait=True), capsys)
