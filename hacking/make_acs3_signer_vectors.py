@@ -58,7 +58,7 @@ CASES = [
     case('get_job_status', 'DataWorks GetJobStatus exactly as dataworks_job_info sends it.', [('JobId', JOB_ID)]),
     case('job_id_with_space', 'A space in a value is %20, never +.', [('JobId', 'job 42 a')]),
     case('job_id_with_tilde', '~ stays as it is in a value.', [('JobId', '~job~1.2_3-4')]),
-    case('job_id_non_ascii', 'Non-ASCII values are percent-encoded UTF-8.', [('JobId', u'ジョブ-ü-日志')]),
+    case('job_id_non_ascii', 'Non-ASCII values are percent-encoded UTF-8.', [('JobId', 'ジョブ-ü-日志')]),
     case('job_id_reserved', '+ & = / ? % # : in a value are all percent-encoded.', [('JobId', 'a+b&c=d/e?f%g#h:i')]),
     case('job_id_empty', 'An empty value still gives "key=".', [('JobId', '')]),
     case('sorted_query_keys', 'Keys sorted by code point: upper case before lower, Tag.10 between Tag.1 and Tag.2.',
@@ -68,7 +68,7 @@ CASES = [
          security_token=SECURITY_TOKEN),
     case('post_json_body', 'A POST with a JSON body (non-ASCII, UTF-8): its SHA-256 is the payload hash.',
          [('JobId', JOB_ID)], method='POST', headers=dict(RPC_HEADERS, **{'content-type': 'application/json; charset=utf-8'}),
-         body=json.dumps({'JobId': JOB_ID, 'Name': u'作业 ü', 'Tags': [1, 2]}, ensure_ascii=False)),
+         body=json.dumps({'JobId': JOB_ID, 'Name': '作业 ü', 'Tags': [1, 2]}, ensure_ascii=False)),
     case('mixed_case_headers', 'Headers given in mixed case, one value padded with spaces: names are lower-cased, values stripped.',
          [('JobId', JOB_ID)],
          headers={'X-Acs-Action': 'GetJobStatus', 'X-ACS-VERSION': '2024-05-18', 'Accept': 'application/json',
@@ -83,7 +83,7 @@ CASES = [
 def sdk_headers(vector):
     """The headers the SDK's client signs for these inputs (given ones first, in their own case)."""
     headers = dict(vector['headers'])
-    given = set(name.lower() for name in headers)
+    given = {name.lower() for name in headers}
     if 'host' not in given:
         headers['host'] = urlsplit(vector['url']).netloc
     body = vector['body'].encode('utf-8') if vector['body'] is not None else b''
@@ -103,7 +103,7 @@ def sdk_request(vector):
     request = DaraRequest()
     request.method = vector['method']
     request.pathname = urlsplit(vector['url']).path or '/'
-    request.query = dict((key, value) for key, value in vector['query'])
+    request.query = dict(vector['query'])
     request.headers = sdk_headers(vector)
     return request
 
@@ -121,7 +121,7 @@ def sdk_sign(vector):
     signature = hmac.new(vector['secret_key'].encode('utf-8'), text.encode('utf-8'), hashlib.sha256).hexdigest()
     if authorization != '%s Credential=%s,SignedHeaders=%s,Signature=%s' % (ALGORITHM, vector['access_key'], names, signature):
         raise AssertionError('the string to sign does not give the SDK signature for %s' % vector['name'])
-    signed = dict((name.lower(), str(value).strip()) for name, value in request.headers.items())
+    signed = {name.lower(): str(value).strip() for name, value in request.headers.items()}
     return authorization, text, canonical, signed
 
 

@@ -38,7 +38,7 @@ DATE = '20240102T030405Z'
 ECS = 'ecs.cn-north-4.myhuaweicloud.com'
 DLF = 'dayu-dlf.cn-north-4.myhuaweicloud.com'
 IAM = 'iam.cn-north-4.myhuaweicloud.com'
-JOB_NAME = u'日志 job/ü~x'
+JOB_NAME = '日志 job/ü~x'
 
 
 def case(name, method, host, path, query=(), headers=None, body=None, scheme='https', use_now=False, description=''):
@@ -67,7 +67,7 @@ CASES = [
     case('post_json_body', 'POST', IAM, '/v3/auth/tokens',
          headers={'Content-Type': 'application/json;charset=UTF-8'},
          body=json.dumps({'auth': {'identity': {'methods': ['password'], 'password': {'user': {
-             'name': u'jörg', 'password': 'x', 'domain': {'name': 'example'}}}},
+             'name': 'jörg', 'password': 'x', 'domain': {'name': 'example'}}}},
              'scope': {'project': {'name': 'cn-north-4'}}}}, ensure_ascii=False),
          description='A POST with a JSON body (non-ASCII, sent as UTF-8): the body hash is signed.'),
     case('host_with_port', 'GET', '127.0.0.1:8443', '/v1/%s/jobs/job-1:a.b_c' % PROJECT_ID, scheme='http',

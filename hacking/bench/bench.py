@@ -67,16 +67,16 @@ def settings(quick, full):
 def sync_collection(build_dir):
     """The work tree's files in build_dir/ansible_collections/jobwatch/cloud (tracked + untracked, not ignored)."""
     out = subprocess.run([sys.executable, os.path.join(ROOT, 'hacking', 'ansible_test_offline.py'), '--build-dir', build_dir,
-                          '--sync-only'], check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
+                          '--sync-only'], check=True, stdout=subprocess.PIPE, text=True).stdout
     return out.strip().splitlines()[-1]
 
 
 def git_describe():
     try:
         head = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, check=True, stdout=subprocess.PIPE,
-                              universal_newlines=True).stdout.strip()
+                              text=True).stdout.strip()
         dirty = subprocess.run(['git', 'status', '--porcelain', '--', 'plugins', 'tests/emulator'], cwd=ROOT, check=True,
-                               stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
+                               stdout=subprocess.PIPE, text=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return 'not a git checkout'
     return 'git %s%s' % (head, ' + uncommitted changes in plugins/ or tests/emulator/ (measured as in the work tree)' if dirty else '')
@@ -125,7 +125,7 @@ def part_a(config, emulator, build_dir, work_dir):
         for row in real:
             row['virtual'] = lateness.virtual_run(virtual_emulator, clock, row['length'], row['strategy'],
                                                   'same-as-real-%s' % row['length'])
-    ideal = dict((length, lateness.ideal_polls(length, adaptive_pause)) for length in lateness.NOMINAL_LENGTHS)
+    ideal = {length: lateness.ideal_polls(length, adaptive_pause) for length in lateness.NOMINAL_LENGTHS}
     return dict(lateness_runs=runs, lateness_table=lateness.summarize(runs), sweep=sweep, lateness_real=real, ideal=ideal)
 
 
@@ -133,7 +133,7 @@ def part_b(config, emulator, build_dir, work_dir):
     import many_jobs  # pylint: disable=import-outside-toplevel
     rows = many_jobs.run(emulator, build_dir, work_dir, config['counts'], config['baseline_counts'], config['goal_repeats'])
     goals = many_jobs.goals(rows)
-    by_key = dict(((row['count'], row['approach']), row) for row in rows)
+    by_key = {(row['count'], row['approach']): row for row in rows}
     module, baseline = by_key.get((100, 'module')), by_key.get((100, 'baseline'))
     if module and baseline:
         goals['cpu_ratio'] = baseline['cpu'] / module['cpu']
@@ -163,7 +163,7 @@ def extrapolation_check(rows):
 
 def many_notes(rows):
     """What the b) table says, in words, from the figures themselves."""
-    by_key = dict(((row['count'], row['approach']), row) for row in rows)
+    by_key = {(row['count'], row['approach']): row for row in rows}
     notes = []
     module, baseline = by_key.get((100, 'module')), by_key.get((100, 'baseline'))
     if module:
@@ -236,7 +236,7 @@ def part_quota(config, build_dir, work_dir):
 def load_results(path):
     """results.json as bench.py wrote it, with the number keys JSON turned into strings turned back."""
     def number_keys(mapping):
-        return dict((int(key) if key.isdigit() else key, value) for key, value in mapping.items())
+        return {int(key) if key.isdigit() else key: value for key, value in mapping.items()}
 
     with open(path, encoding='utf-8') as handle:
         results = json.load(handle)

@@ -43,7 +43,7 @@ def log(message):
     sys.stderr.flush()
 
 
-class WarpClock(object):
+class WarpClock:
     """Real time plus every sleep skipped: sleeping costs nothing, everything else counts as it runs.
 
     ``monotonic()`` is the waiter's clock and ``time()`` the emulator's (epoch seconds); both move
@@ -74,7 +74,7 @@ class WarpClock(object):
                 self.skipped += seconds
 
 
-class warped_time(object):  # pylint: disable=invalid-name
+class warped_time:  # pylint: disable=invalid-name
     """While active, the collection's code (modules already imported under ``package``) reads
     ``clock``'s time and sleeps on it: ``time.monotonic``, ``time.time`` and ``time.sleep`` are
     swapped for ``clock``'s wherever that code can reach them (its modules' ``time``, names
@@ -106,7 +106,7 @@ class warped_time(object):  # pylint: disable=invalid-name
         kwdefaults = getattr(function, '__kwdefaults__', None)
         if kwdefaults and any(self._swap(value) for value in kwdefaults.values()):
             self._undo.append((function, '__kwdefaults__', kwdefaults))
-            function.__kwdefaults__ = dict((key, self._swap(value) or value) for key, value in kwdefaults.items())
+            function.__kwdefaults__ = {key: self._swap(value) or value for key, value in kwdefaults.items()}
 
     def __enter__(self):
         for name, module in list(sys.modules.items()):

@@ -112,7 +112,7 @@ def run(emulator, build_dir, work_dir, counts, baseline_counts, goal_repeats=1):
 
 def goals(rows):
     """N=100: within the longest job + 2 s, and >= 10x faster than the baseline."""
-    by_key = dict(((row['count'], row['approach']), row) for row in rows)
+    by_key = {(row['count'], row['approach']): row for row in rows}
     module, baseline = by_key.get((100, 'module')), by_key.get((100, 'baseline'))
     if module is None:
         return {}

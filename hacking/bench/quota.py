@@ -66,7 +66,7 @@ def status_requests(snapshot):
     return snapshot.get('routes', {}).get('ecs.show_job', 0)
 
 
-class Sampler(object):
+class Sampler:
     """Reads the emulator's request counts every ``every`` seconds: (time.time(), sent, throttled)."""
 
     def __init__(self, emulator, every=SAMPLE_EVERY):
@@ -172,7 +172,7 @@ def throttled_job():
             raise RuntimeError('the request that uses up the quota was answered %d' % primer.status_code)
         api = EcsJobApi()
         spec, _constraints = argument_spec(api)
-        params = dict((name, option.get('default')) for name, option in spec.items())
+        params = {name: option.get('default') for name, option in spec.items()}
         params.update(endpoint=emulator.url, region=REGION, project_id=PROJECT_ID, auth_token=token, job_id=SINGLE_JOB,
                       wait=True, wait_timeout=SINGLE_TIMEOUT)
         primed_at = clock.time()
@@ -242,7 +242,7 @@ def lateness_bound(length):
 def goals(results):
     """Goal rows (name, measured text, met) from the results; only those whose figures are there."""
     rows = []
-    many = dict(((row['count'], row['approach']), row) for row in results.get('many', []))
+    many = {(row['count'], row['approach']): row for row in results.get('many', [])}
     module = many.get((100, 'module'))
     if module:
         calls = module.get('repeat_calls') or [module['api_calls']]

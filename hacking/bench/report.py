@@ -166,7 +166,7 @@ def plot_requests_per_job(rows, path):
     import quota as quota_part  # pylint: disable=import-outside-toplevel
 
     counts = [count for count in (10, 100, 500) if any(row['count'] == count and row['approach'] == 'module' for row in rows)]
-    by_key = dict(((row['count'], row['approach']), row) for row in rows)
+    by_key = {(row['count'], row['approach']): row for row in rows}
     figure, axes = pyplot.subplots(1, 1, figsize=(8, 4.4), dpi=110)
     width = 0.38
     for offset, approach, color, label in ((-width / 2, 'module', '#1f77b4', 'module, one task (job_ids)'),
@@ -345,7 +345,7 @@ def lateness_section(results, plot_name):
 
 
 def many_section(results, plot_name):
-    rows, config = results['many'], results['config']
+    rows, _config = results['many'], results['config']
     lines = [
         '## b) Many jobs in one task',
         '',
@@ -474,7 +474,7 @@ def quota_section(results, quota_png, per_job_png):
     lines = ['## d) Status requests per job, and waits under an API quota', '']
     rows = results.get('many')
     if rows:
-        by_key = dict(((row['count'], row['approach']), row) for row in rows)
+        by_key = {(row['count'], row['approach']): row for row in rows}
         lines += [
             '### Without a quota',
             '',

@@ -35,7 +35,7 @@ IMPORTS = (
 )
 
 
-class EmulatorProcess(object):
+class EmulatorProcess:
     """``python -m jobwatch_emulator`` in a child process, serving one job file."""
 
     def __init__(self, work_dir):
@@ -134,9 +134,9 @@ def measure_requests(work_dir, repetitions):
     with EmulatorProcess(work_dir) as emulator:
         clients = dict(shared=shared_client(emulator.url), sdk=sdk_client(emulator.url),
                        requests_floor=requests_floor(emulator.url), stdlib_floor=stdlib_floor(emulator.url))
-        walls = dict((name, []) for name in clients)
-        cpu = dict((name, 0.0) for name in clients)
-        for name, ask in clients.items():  # warm up: connections, lazy imports
+        walls = {name: [] for name in clients}
+        cpu = dict.fromkeys(clients, 0.0)
+        for ask in clients.values():  # warm up: connections, lazy imports
             for _count in range(20):
                 assert ask() == 'SUCCESS'
         done = 0
@@ -165,14 +165,14 @@ def measure_imports(build_dir, runs):
     """Median seconds of each import in a fresh interpreter, the imports taken in turn run after run
     (so that all see the same machine load), after one round that writes the .pyc files."""
     env = dict(os.environ, PYTHONPATH=build_dir)
-    times = dict((key, []) for key, _label, _statement in IMPORTS)
+    times = {key: [] for key, _label, _statement in IMPORTS}
     times['interpreter'] = []
     with tempfile.TemporaryDirectory() as scratch:
         for run in range(runs + 1):
             for key, _label, statement in IMPORTS:
                 code = 'import time; started = time.perf_counter(); %s; print(time.perf_counter() - started)' % statement
                 out = subprocess.run([sys.executable, '-c', code], env=env, cwd=scratch, check=True,
-                                     stdout=subprocess.PIPE, universal_newlines=True).stdout
+                                     stdout=subprocess.PIPE, text=True).stdout
                 if run:
                     times[key].append(float(out.strip().splitlines()[-1]))
             before = time.perf_counter()

@@ -13,10 +13,10 @@ import json
 import os
 import time
 
+from ansible.plugins.callback import CallbackBase
+
 # ECS job statuses after which a job does not move any more (the loop baseline's until: condition).
 FINAL_STATUSES = ('SUCCESS', 'FAIL')
-
-from ansible.plugins.callback import CallbackBase
 
 DOCUMENTATION = '''
 name: jobwatch_bench_times

@@ -83,10 +83,15 @@ def _write_port_file(path: str, port: int) -> None:
     os.replace(partial, path)
 
 
-def _serve_until_signalled() -> int:
+def _stop_on_signal() -> threading.Event:
+    # Set before the emulator says it listens: a SIGTERM right after that line must stop it cleanly.
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_args: stop.set())
+    return stop
+
+
+def _serve_until(stop: threading.Event) -> int:
     while not stop.wait(0.5):
         pass
     return 0
@@ -160,6 +165,7 @@ def _serve(args, document, command, ssl_context, ca_path) -> int:
         sys.stderr.write("jobwatch emulator: %s\n" % exc)
         return 2
 
+    stop = None if command else _stop_on_signal()
     with emulator:
         # ca.pem is already written: once the port file exists, so does the CA certificate.
         if args.port_file:
@@ -168,7 +174,7 @@ def _serve(args, document, command, ssl_context, ca_path) -> int:
         announce = sys.stderr if command else sys.stdout
         announce.write("jobwatch emulator listening on %s%s\n" % (emulator.url, " (CA certificate: %s)" % ca_path if ca_path else ""))
         announce.flush()
-        return _run_command(emulator, command, ca_path) if command else _serve_until_signalled()
+        return _run_command(emulator, command, ca_path) if command else _serve_until(stop)
 
 
 if __name__ == "__main__":

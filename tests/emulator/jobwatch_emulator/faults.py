@@ -267,7 +267,7 @@ def _gzipped_zeros(size_mb: int) -> bytes:
     out = io.BytesIO()
     with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9, mtime=0) as packer:
         megabyte = b"0" * (1024 * 1024)
-        for dummy in range(size_mb):
+        for _dummy in range(size_mb):
             packer.write(megabyte)
     return out.getvalue()
 
