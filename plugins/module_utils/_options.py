@@ -47,7 +47,7 @@ def check_endpoint(endpoint, option='endpoint', example='https://SERVICE.REGION.
     url = endpoint.strip()
     try:
         parts = urlsplit(url)
-        parts.port  # pylint: disable=pointless-statement  # a port that is not a number raises here
+        _port = parts.port  # a port that is not a number raises here
     except ValueError as error:
         raise JobwatchError('use %s %r' % (option, endpoint), 'it is not a URL (%s)' % error, hint='Write it like %s' % example)
     if '@' in parts.netloc:
