@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """CfwJobApi (the job inside ``data``, statuses, times as numbers or strings) and the module.
 
-PAGE_EXAMPLE is the sample response of the vendor page (seeds/001_8fc9c45cf61bce37.txt), copied
+PAGE_EXAMPLE is the sample response of the vendor page ("List Job Status"), copied
 as printed: its times are epoch milliseconds although the page documents them as
 ``yyyy-mm-ddThh:mm:ssZ`` strings with an offset such as ``+0800``. 1641370501 s is
 2022-01-05T08:15:01Z and 1641370515 s is 2022-01-05T08:15:15Z (``date -u -d @...``).

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """DataArtsJobApi (job names, the workspace header, nodes, real-time wait semantics) and the module.
 
-PAGE_EXAMPLE is the sample success response of the vendor page (seeds/002_cd1cec1393a75a7c.txt),
+PAGE_EXAMPLE is the sample success response of the vendor page ("Viewing Running Status of a Real-Time Job"),
 copied as printed, with its odd ``LastInstanceStatus``. The percent-encodings below were worked
 out by hand from the UTF-8 bytes (日 U+65E5 = E6 97 A5, 志 U+5FD7 = E5 BF 97, ü U+00FC = C3 BC).
 """

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """DataWorksJobApi (what the module knows about GetJobStatus) and the module run as Ansible runs it.
 
-PAGE_EXAMPLE is the sample success response of the vendor page (seeds/000_05e139a49055ef3e.txt),
+PAGE_EXAMPLE is the sample success response of the vendor page ("GetJobStatus"),
 copied as printed: it pairs ``Completed: "False"`` with ``Status: "Success"``. Its CreateTime,
 1729063449802 ms, is 2024-10-16T07:24:09.802Z (``date -u -d @1729063449``).
 """
