@@ -70,14 +70,14 @@ INTEGRATION_BUILD_DIR ?= $(BUILD_DIR)/integration
 # One target at a time, in the order written, even under -j (`make test` runs its own lanes).
 .NOTPARALLEL:
 .DELETE_ON_ERROR:
-.PHONY: help venv sanity units integration docs-lint changelog-lint test test-setup build demo clean
+.PHONY: help venv lint sanity units integration docs-lint changelog-lint test test-setup build demo clean
 
 help:
 	@echo 'make demo            build and install the collection, run the demo playbook against the emulator'
 	@echo 'make test            every check below (what CI runs): one line per check with its time, then'
 	@echo '                     "N passed, N failed"; each check'"'"'s output in tests/output/make/<check>.log'
 	@echo 'make venv            create $(VENV) with the pinned tools from $(TOOLS)'
-	@echo 'make sanity|units|integration|docs-lint|changelog-lint   one check'
+	@echo 'make lint|sanity|units|integration|docs-lint|changelog-lint   one check (lint: ruff)'
 	@echo 'make integration-a|integration-b   the integration targets in the two parts make test runs at once'
 	@echo 'make ansible-lint    ansible-lint, production profile, on roles/, docs/examples/, galaxy.yml, meta/'
 	@echo 'make sanity-<ver>    ansible-test sanity with ansible-core <ver> on Python $(CORE_PYTHON); <ver>: $(CORE_VERSIONS)'
@@ -108,13 +108,18 @@ $(STAMP): $(TOOLS) requirements.txt
 # they wait on emulated jobs and retry pauses much of the time), beside the other checks, cheapest
 # first. Every check runs, also after one failed; the exit code is 1 when any failed.
 TEST_LANES = integration-a integration-b \
-	changelog-lint,docs-lint,ansible-lint,sanity,units,$(subst $(eval) ,$(comma),$(SANITY_CORES)),galaxy-importer,ee,docs
+	lint,changelog-lint,docs-lint,ansible-lint,sanity,units,$(subst $(eval) ,$(comma),$(SANITY_CORES)),galaxy-importer,ee,docs
 comma := ,
 test:
 	@$(PYTHON) hacking/run_checks.py --make '$(MAKE)' --first test-setup $(TEST_LANES)
 
 # Every venv the checks use, made before the checks run side by side.
 test-setup: venv $(ECO_STAMP) $(DOCS_STAMP) $(CORE_STAMPS)
+
+# One Python style (ruff.toml) for plugins, tests, the emulator and hacking.
+lint: venv
+	@echo '== ruff check'
+	$(VENV)/bin/ruff check --no-cache .
 
 changelog-lint: venv
 	@echo '== antsibull-changelog lint'
