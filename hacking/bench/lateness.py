@@ -26,7 +26,7 @@ def collection():
     # pylint: disable=import-outside-toplevel
     from ansible_collections.jobwatch.cloud.plugins.module_utils import _options, _waiter
     from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import ARGUMENT_SPEC
-    from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
+    from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
     return _options, _waiter, ARGUMENT_SPEC, EcsJobApi
 
 

@@ -155,7 +155,7 @@ def throttled_job():
     # pylint: disable=import-outside-toplevel
     from jobwatch_emulator.server import Emulator
     from ansible_collections.jobwatch.cloud.plugins.module_utils._task import JobTask, argument_spec
-    from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
+    from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
     import requests
     from request_cost import iam_token
 

@@ -448,7 +448,7 @@ def cost_section(results):
         'be scheduled for every answer); client CPU per request is the steadier figure. Both clients send their',
         'requests through `requests`: the bare `requests` GET alone costs %.2f× the SDK\'s time (%.2f× its CPU), so no'
         % (floor['median'] / cost['sdk']['median'], floor['cpu'] / cost['sdk']['cpu']),
-        'client built on a `requests` session, as DESIGN asks, can reach 0.5× of the SDK; the shared client\'s signing,',
+        'client built on a `requests` session (as the shared client is) can reach 0.5× of the SDK; the shared client\'s signing,',
         'checks and parsing add %s to that floor (CPU), the SDK\'s %s. Only a client on the standard library\'s'
         % (ms(cost['shared']['cpu'] - floor['cpu']), ms(cost['sdk']['cpu'] - floor['cpu'])),
         '`http.client` would (the last row).',

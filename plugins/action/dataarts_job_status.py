@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Runs jobwatch.cloud.dataarts_job_status on the controller with live progress (see plugin_utils/_job_action.py)."""
 
-from ansible_collections.jobwatch.cloud.plugins.modules.dataarts_job_status import DataArtsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataarts_api import DataArtsJobApi
 from ansible_collections.jobwatch.cloud.plugins.plugin_utils._job_action import JobAction
 
 

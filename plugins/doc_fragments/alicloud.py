@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
     # Alibaba Cloud credentials and region, shared by every Alibaba Cloud module.
     DOCUMENTATION = r'''
 options:

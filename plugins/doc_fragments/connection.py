@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
     # How requests reach the cloud: endpoint override, TLS and the per-request timeout.
     DOCUMENTATION = r'''
 options:

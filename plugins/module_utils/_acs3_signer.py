@@ -47,7 +47,7 @@ def sign(method, url, headers, params, body, access_key, secret_key, security_to
     A fresh nonce per call: the gateway refuses a nonce it has seen, so retries are re-signed.
     """
     payload_hash = hashlib.sha256(body or b'').hexdigest()
-    signed = dict((name.lower(), value) for name, value in headers.items())
+    signed = {name.lower(): value for name, value in headers.items()}
     signed.setdefault('host', urlsplit(url).netloc)
     signed['x-acs-date'] = (now or datetime.now(timezone.utc)).strftime(DATE_FORMAT)
     signed['x-acs-signature-nonce'] = nonce or uuid.uuid4().hex

@@ -6,7 +6,9 @@
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._acs3_signer import sign
+from ansible_collections.jobwatch.cloud.plugins.module_utils._auth import Auth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import check_text
+from ansible_collections.jobwatch.cloud.plugins.module_utils._conventions import Conventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import text, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
@@ -35,7 +37,7 @@ TRANSIENT_STATUSES = frozenset((500, 502, 503, 504))
 CREDENTIAL_CODES = ('InvalidAccessKeyId', 'SignatureDoesNotMatch', 'IncompleteSignature', 'InvalidSecurityToken', 'Forbidden')
 
 
-class AlibabaConventions(object):
+class AlibabaConventions(Conventions):
     """How Alibaba Cloud's POP gateway reports errors and throttling."""
 
     @staticmethod
@@ -81,7 +83,9 @@ class AlibabaConventions(object):
         return None
 
 
-class Acs3Auth(object):
+class Acs3Auth(Auth):
+    """Access keys (with ``security_token`` for STS credentials), ACS3-signed per request."""
+
     def __init__(self, access_key, secret_key, security_token=None):
         self.access_key = access_key
         self._secret_key = secret_key
@@ -90,17 +94,13 @@ class Acs3Auth(object):
     def apply(self, method, url, query, headers, body):
         return sign(method, url, headers, query, body, self.access_key, self._secret_key, self._security_token)
 
-    @staticmethod
-    def refresh(deadline=None):  # pylint: disable=unused-argument
-        return False
-
     def refused_hint(self):
         if self._security_token:
             return 'Check access_key, secret_key and security_token: STS credentials expire together (get new ones)'
         return 'Check access_key and secret_key; STS credentials (access keys starting STS.) also need security_token'
 
 
-class AlibabaConnection(object):
+class AlibabaConnection:
     """Signed RPC-style calls (``GET /`` with the action in headers) to one Alibaba product."""
 
     def __init__(self, params, product, endpoint_map=None):
@@ -120,10 +120,10 @@ class AlibabaConnection(object):
     def prepare(deadline=None):  # pylint: disable=unused-argument
         """Nothing to settle before polling: every request carries its own signature."""
 
-    def call(self, action, version, query, what, deadline=None, accept=None):
+    def call(self, action, version, query, what, deadline=None, answer_problem=None):
         headers = {'x-acs-action': action, 'x-acs-version': version, 'Accept': 'application/json'}
         return self.http.request('GET', self.endpoint + '/', what, query=query, headers=headers, auth=self.auth,
-                                 deadline=deadline, accept=accept)
+                                 deadline=deadline, answer_problem=answer_problem)
 
 
 class AlibabaJobApi(JobApi):
@@ -131,7 +131,6 @@ class AlibabaJobApi(JobApi):
 
     argument_spec = ARGUMENT_SPEC
     constraints = CONSTRAINTS
-    options = {}
     product = None   # host prefix: https://{product}.{region}.aliyuncs.com
     endpoint_map = {}  # region -> host, where the product is not at {product}.{region}.aliyuncs.com
     action = None
@@ -149,5 +148,5 @@ class AlibabaJobApi(JobApi):
 
     def fetch(self, connection, job_id, deadline):
         reply = connection.call(self.action, self.version, [(self.id_parameter, job_id)],
-                                'query %s %s' % (self.noun, job_id), deadline, accept=self.has_status)
+                                'query %s %s' % (self.noun, job_id), deadline, answer_problem=self.answer_problem)
         return self.read_job(reply.data), reply.request_id

@@ -12,7 +12,7 @@ class JobwatchError(Exception):
     """
 
     def __init__(self, what, message, status=None, code=None, request_id=None, hint=None, transient=False, throttled=False):
-        super(JobwatchError, self).__init__(message)
+        super().__init__(message)
         self.what = what
         self.message = message
         self.status = status

@@ -4,9 +4,8 @@
 """One HTTP client for every cloud: session reuse, timeouts, TLS, retries, error mapping.
 
 What differs between clouds (how an error body reads, which codes mean "throttled") comes in
-as a ``conventions`` object; how a request is authenticated comes in as an ``auth`` object
-with ``apply(method, url, query, headers, body) -> headers`` and ``refresh(deadline) -> bool`` (a new
-login, if the credential can be renewed, by the request's deadline).
+as a ``conventions`` object (a Conventions, _conventions.py); how a request is authenticated
+comes in as an ``auth`` object (an Auth, _auth.py).
 """
 
 import http.client
@@ -49,7 +48,7 @@ MESSAGE_SHOWN = 2000  # of the cloud's own error message
 SHORTEST_ATTEMPT = 0.2
 
 
-class Response(object):
+class Response:
     def __init__(self, status, headers, data, request_id):
         self.status = status
         self.headers = headers
@@ -61,7 +60,7 @@ class _Transient(Exception):
     """A failed attempt worth repeating; ``error`` is what to report if we give up."""
 
     def __init__(self, error, server_pause=None, throttled=False):
-        super(_Transient, self).__init__(str(error))
+        super().__init__(str(error))
         self.error = error
         self.server_pause = server_pause
         self.throttled = throttled
@@ -88,7 +87,7 @@ def describe_body(text, content_type, secrets=None):
     return '%s %s body that is not valid JSON (%s)' % ('an' if kind[:1] in 'aeiou' else 'a', kind, repr(snippet) if snippet else 'empty')
 
 
-class HttpClient(object):
+class HttpClient:
     """Sends requests for one task; every worker of the task shares it (and its pacing).
 
     A failure worth repeating (throttling, a 5xx, a broken connection or answer) is asked again
@@ -122,10 +121,10 @@ class HttpClient(object):
         self.requests_sent = 0
         self.throttled_answers = 0
 
-    def request(self, method, url, what, query=(), headers=None, body=b'', auth=None, deadline=None, accept=None):
+    def request(self, method, url, what, query=(), headers=None, body=b'', auth=None, deadline=None, answer_problem=None):
         """Send one logical request, retrying transient failures within the policy and ``deadline``.
 
-        ``url`` has no query; ``query`` is a list of (key, value) pairs. ``accept(data)`` may
+        ``url`` has no query; ``query`` is a list of (key, value) pairs. ``answer_problem(data)`` may
         return a description of what is wrong with a 2xx answer, which is then treated as a
         transient failure (a truncated body, a missing field), never as an answer. A failure
         given up on is raised with ``transient=True`` when asking again might have cured it.
@@ -150,7 +149,7 @@ class HttpClient(object):
                 self._sleep(wait)
                 wait = self.pacer.paused_for(host)
             try:
-                reply = self._attempt(method, url, what, list(query), headers or {}, body, auth, accept, deadline)
+                reply = self._attempt(method, url, what, list(query), headers or {}, body, auth, answer_problem, deadline)
             except _Transient as failure:
                 error, server_pause = failure.error, failure.server_pause
                 if error.status == 401:
@@ -205,7 +204,7 @@ class HttpClient(object):
     def _time_left(self, pause, deadline):
         return deadline is None or self._clock() + pause < deadline
 
-    def _attempt(self, method, url, what, query, headers, body, auth, accept, deadline=None):
+    def _attempt(self, method, url, what, query, headers, body, auth, answer_problem, deadline=None):
         """One request: connect, headers and the whole body within ``timeout`` and before ``deadline``."""
         host = urlsplit(url).netloc
         ends = self._clock() + self.timeout
@@ -239,7 +238,7 @@ class HttpClient(object):
         except requests.exceptions.RequestException as exc:
             raise JobwatchError(what, 'the request could not be sent: %s' % _reason(exc))
         content = self._body(reply, what, host, ends, within)
-        return self._read(reply, content, what, accept, auth)
+        return self._read(reply, content, what, answer_problem, auth)
 
     def _body(self, reply, what, host, ends, within):
         """The whole body of a streamed ``reply``, by ``ends`` and no larger than LARGEST_BODY."""
@@ -280,7 +279,7 @@ class HttpClient(object):
                                  hint='Check region, cloud and endpoint')
         return _Transient(JobwatchError(what, 'connection to %s failed: %s' % (host, reason)))
 
-    def _read(self, reply, content, what, accept, auth=None):
+    def _read(self, reply, content, what, answer_problem, auth=None):
         conventions = self.conventions
         request_id = conventions.request_id(reply.headers, None)
         text = _text(content, reply.headers)
@@ -300,7 +299,7 @@ class HttpClient(object):
                      else 'JSON nested deeper than any job answer' if too_deep
                      else describe_body(text, reply.headers.get('Content-Type'), self.secrets))
         if 200 <= status < 300:
-            problem = 'the answer was %s' % shape if data is None else (accept(data) if accept else None)
+            problem = 'the answer was %s' % shape if data is None else (answer_problem(data) if answer_problem else None)
             if problem:
                 raise _Transient(JobwatchError(what, problem, status=status, request_id=request_id))
             return Response(status, reply.headers, data, request_id)

@@ -7,6 +7,7 @@ import json
 import threading
 import time
 
+from ansible_collections.jobwatch.cloud.plugins.module_utils._auth import Auth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dict_at, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_iam import IamEndpoint
@@ -20,7 +21,7 @@ LOGIN_HINT = ('Check user_name, password and domain_name (or HW_USER_NAME, HW_US
               'a locked user or an expired password is refused the same way')
 
 
-class AkSkAuth(object):
+class AkSkAuth(Auth):
     """Permanent or temporary (with ``security_token``) access keys, signed per request."""
 
     def __init__(self, access_key, secret_key, security_token=None):
@@ -37,10 +38,6 @@ class AkSkAuth(object):
             headers['X-Security-Token'] = self._security_token
         return sign(method, url, headers, query, body, self.access_key, self._secret_key)
 
-    @staticmethod
-    def refresh(deadline=None):  # pylint: disable=unused-argument
-        return False
-
     def refused_hint(self):
         if self._security_token:
             return ('Check access_key, secret_key and security_token: temporary access keys expire together with '
@@ -49,7 +46,7 @@ class AkSkAuth(object):
                 'need security_token (or HW_SECURITY_TOKEN)')
 
 
-class TokenAuth(object):
+class TokenAuth(Auth):
     """An IAM token the user already has, sent as ``X-Auth-Token``."""
 
     def __init__(self, token):
@@ -62,15 +59,11 @@ class TokenAuth(object):
         return headers
 
     @staticmethod
-    def refresh(deadline=None):  # pylint: disable=unused-argument
-        return False
-
-    @staticmethod
     def refused_hint():
         return 'The IAM token is not valid (tokens last 24 hours): give a new auth_token, or log in with user_name and password'
 
 
-class PasswordAuth(object):
+class PasswordAuth(Auth):
     """IAM password login to a project-scoped token, renewed once when it expires mid-wait."""
 
     def __init__(self, http, iam, user_name, password, domain_name, project_id=None, project_name=None,
@@ -89,7 +82,6 @@ class PasswordAuth(object):
         self._issued = None
         self._lock = threading.Lock()
         self._sent = threading.local()  # the token this thread sent last, to tell whose token was refused
-        self.logins = 0
 
     def login(self, deadline=None):
         """Log in, retrying IAM's transient failures by ``deadline`` (None: the retry policy's bound)."""
@@ -116,7 +108,6 @@ class PasswordAuth(object):
         self.project_id = self.project_id or text_at(dict_at(dict_at(reply.data, 'token'), 'project'), 'id')
         self._token = token
         self._issued = self._clock()
-        self.logins += 1
 
     def ensure_login(self, deadline=None):
         with self._lock:

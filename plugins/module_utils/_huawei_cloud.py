@@ -9,6 +9,7 @@ from urllib.parse import quote
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import check_text
+from ansible_collections.jobwatch.cloud.plugins.module_utils._conventions import Conventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dicts_at, text, text_at
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
@@ -16,7 +17,6 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_iam import 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import check_cloud, check_endpoint, http_settings, service_url
-from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import parse_retry_after
 
 ARGUMENT_SPEC = dict(
     region=dict(type='str', fallback=(env_fallback, ['HW_REGION_NAME', 'OS_REGION_NAME'])),
@@ -59,7 +59,7 @@ UNIT_SECONDS = dict(second=1, minute=60, hour=3600, day=86400)
 TRANSIENT_STATUSES = frozenset((500, 502, 503, 504))
 
 
-class HuaweiConventions(object):
+class HuaweiConventions(Conventions):
     """How Huawei Cloud APIs and their gateway report errors and throttling.
 
     ``busy_codes``: a service's own "system busy, try again later" codes, retried like throttling.
@@ -95,10 +95,6 @@ class HuaweiConventions(object):
     @staticmethod
     def is_transient(status, code):
         return status in TRANSIENT_STATUSES
-
-    @staticmethod
-    def server_pause(headers):
-        return parse_retry_after(headers.get('Retry-After'))
 
     @staticmethod
     def throttle_policy(message):
@@ -159,7 +155,7 @@ def default_cloud(region):
     return 'myhuaweicloud.eu' if region and region.startswith('eu-west-1') else 'myhuaweicloud.com'
 
 
-class HuaweiConnection(object):
+class HuaweiConnection:
     """An authenticated way to GET one Huawei service's project-scoped resources."""
 
     def __init__(self, params, service, on_secret, busy_codes=()):
@@ -193,14 +189,23 @@ class HuaweiConnection(object):
 
     def prepare(self, deadline=None):
         """Find the project id (and log in) once, before concurrent polls need them, by ``deadline``."""
-        self.project_id(deadline)
+        self.resolve_project_id(deadline)
         if isinstance(self.auth, PasswordAuth):
             self.auth.ensure_login(deadline)
 
-    def project_id(self, deadline=None):
+    def resolve_project_id(self, deadline=None):
+        """The project id: the one given, else looked up (IAM, or the login token) by ``deadline`` the first time.
+
+        The auth is given it too: AK/SK requests name their project in X-Project-Id.
+        """
         if not self._project_id:
             self._project_id = self._find_project_id(deadline)
         self.auth.project_id = self._project_id
+        return self._project_id
+
+    @property
+    def project_id(self):
+        """The project id given or resolved so far (None before ``resolve_project_id`` found one)."""
         return self._project_id
 
     def _find_project_id(self, deadline):
@@ -224,12 +229,12 @@ class HuaweiConnection(object):
                 hint='Give project_id: the one the job belongs to')
         return text_at(projects[0], 'id')
 
-    def get(self, path, what, deadline=None, headers=None, accept=None, **segments):
+    def get(self, path, what, deadline=None, headers=None, answer_problem=None, **segments):
         """GET ``path`` (a template such as ``/v1/{project_id}/jobs/{job_id}``); each value fills one segment."""
-        segments['project_id'] = self.project_id(deadline)
-        encoded = dict((name, quote(str(value), safe='~')) for name, value in segments.items())
+        segments['project_id'] = self.resolve_project_id(deadline)
+        encoded = {name: quote(str(value), safe='~') for name, value in segments.items()}
         return self.http.request('GET', self.endpoint + path.format(**encoded), what, headers=headers,
-                                 auth=self.auth, deadline=deadline, accept=accept)
+                                 auth=self.auth, deadline=deadline, answer_problem=answer_problem)
 
 
 class HuaweiJobApi(JobApi):
@@ -237,7 +242,6 @@ class HuaweiJobApi(JobApi):
 
     argument_spec = ARGUMENT_SPEC
     constraints = CONSTRAINTS
-    options = {}
     service = None   # host prefix: https://{service}.{region}.{cloud}
     path = None      # e.g. /v1/{project_id}/jobs/{job_id}; the id fills the id_option placeholder
     busy_codes = ()  # the service's "system busy, try again later" error codes: retried like throttling
@@ -254,6 +258,6 @@ class HuaweiJobApi(JobApi):
 
     def fetch(self, connection, job_id, deadline):
         reply = connection.get(self.path, 'query %s %s' % (self.noun, job_id), deadline,
-                               headers=self.request_headers(connection.params), accept=self.has_status,
+                               headers=self.request_headers(connection.params), answer_problem=self.answer_problem,
                                **{self.id_option: job_id})
         return self.read_job(reply.data), reply.request_id

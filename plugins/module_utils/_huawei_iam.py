@@ -39,7 +39,7 @@ def resolves(host):
         return False
 
 
-class IamEndpoint(object):
+class IamEndpoint:
     """IAM for one task: the first of its URLs whose host name resolves, remembered once found."""
 
     def __init__(self, urls, resolver=resolves):

@@ -43,7 +43,7 @@ def signed_header_names(headers):
 def string_to_sign(method, url, headers, body, params):
     """The string the signature is computed over, for tests and for debugging a mismatch."""
     names = signed_header_names(headers)
-    lowered = dict((name.lower(), str(value).strip()) for name, value in headers.items())
+    lowered = {name.lower(): str(value).strip() for name, value in headers.items()}
     canonical_headers = ''.join('%s:%s\n' % (name, lowered[name]) for name in names)
     canonical_request = '\n'.join([
         method.upper(),
@@ -67,7 +67,7 @@ def sign(method, url, headers, params, body, access_key, secret_key, now=None):
     ``body`` is the exact bytes sent (``b''`` for none).
     """
     signed = dict(headers)
-    names = dict((name.lower(), name) for name in signed)
+    names = {name.lower(): name for name in signed}
     if 'host' not in names:
         signed['Host'] = urlsplit(url).netloc
     if 'x-sdk-date' not in names:

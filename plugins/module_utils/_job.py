@@ -26,8 +26,14 @@ LONGEST_STATUS = 64
 CONTROL_CHARACTERS = re.compile(r'[\x00-\x1f\x7f-\x9f]')
 
 
-class JobApi(object):
-    """Subclass per API and fill in the class attributes; override the readers where needed."""
+class JobApi:
+    """What the task (_task.py) asks of one job API; subclass it per API.
+
+    A cloud base class (HuaweiJobApi, AlibabaJobApi) provides ``argument_spec``, ``constraints``,
+    ``check_params``, ``connect`` and ``fetch``; the API's own class (_ecs_api.py...) provides
+    ``noun`` and ``statuses``, and overrides the readers (``read_job``, ``read_status``, ``extras``,
+    ``failure_reason``) and the id rules (``id_problem``) where its answers or ids differ.
+    """
 
     noun = 'job'             # how messages name it: "ECS job"
     id_option = 'job_id'     # the module option holding the id
@@ -36,6 +42,12 @@ class JobApi(object):
     leads_to = {}            # final status -> statuses it can still move to (default: none)
     gone_codes = ()          # error codes meaning "no such job" (besides HTTP 404)
     wrong_address_codes = ()  # error codes (even with HTTP 404) meaning the request went astray: no API there
+    # The module's options: the cloud's (credentials, region: set by the cloud base class), the API's
+    # own (``options``), and AnsibleModule's constraints between them. The task adds the connection
+    # and wait options, and the id options.
+    argument_spec = {}
+    options = {}
+    constraints = {}         # mutually_exclusive, required_together, ... as AnsibleModule takes them
 
     @property
     def ids_option(self):
@@ -70,8 +82,18 @@ class JobApi(object):
     def check_params(self, params):
         """Refuse options this API cannot send (a credential with a line break, an odd project id) before any request.
 
-        Cloud base classes check their own options; a module with options of its own adds to it.
+        Raise a JobwatchError. Cloud base classes check their own options; a module with options of
+        its own calls ``super().check_params(params)`` and adds to it.
         """
+
+    def connect(self, params, on_secret):
+        """A connection for these validated ``params``, made once per task before any request; the cloud base provides it.
+
+        The connection has ``http`` (the HttpClient every request goes through) and ``prepare(deadline)``
+        (what every poll shares, settled once before they start: a login, a project id). ``on_secret(value)``
+        is told each secret learnt on the way (a login token), to be masked in every output.
+        """
+        raise NotImplementedError
 
     def lookup(self, status):
         """(state, finished) of a status, matched case-insensitively; unknown ones are taken as running."""
@@ -92,9 +114,11 @@ class JobApi(object):
 
     # Readers: override when the API wraps the job ("data", "JobStatus") or names fields otherwise.
     def read_job(self, data):
+        """The job object inside an answer's JSON object ``data`` (None when it has none)."""
         return data
 
     def read_status(self, job):
+        """The job's status as the API spells it, from ``read_job``'s job (None when it has none)."""
         return job.get('status')
 
     def extras(self, job):
@@ -102,15 +126,22 @@ class JobApi(object):
         return {}
 
     def failure_reason(self, job):
-        """The job's own account of why it failed, for ``msg``."""
+        """The job's own account of why it failed, for ``msg``, or None."""
         return None
 
     def fetch(self, connection, job_id, deadline):
-        """Ask the API once; return (job dict, request id). Cloud base classes implement this."""
+        """Ask the API once about ``job_id`` by ``deadline``; return (``read_job``'s job, request id).
+
+        ``connection`` is what ``connect`` made. Raise a JobwatchError when the API refuses or does not
+        answer in time. Cloud base classes implement this, giving ``answer_problem`` to the HTTP client.
+        """
         raise NotImplementedError
 
-    def has_status(self, data):
-        # Used as the HTTP client's "accept": an answer without a status name is not an answer (asked again).
+    def answer_problem(self, data):
+        """What makes an answer no answer about a job (no status name in it), or None when it is one.
+
+        The HTTP client asks this of every 2xx answer: one with a problem is asked again, never taken.
+        """
         job = self.read_job(data)
         if job is None:
             return 'the answer has no job status in it'
@@ -131,7 +162,7 @@ def status_problem(status):
 
 
 def job_result(api, job, request_id):
-    """The keys every module returns for one job (DESIGN "What every module returns")."""
+    """The keys every module returns for one job (the RETURN docs of every module list them alike)."""
     status = api.read_status(job)
     state, finished = api.lookup(status)
     result = dict(

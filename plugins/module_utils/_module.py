@@ -9,7 +9,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._http import REQUES
 from ansible_collections.jobwatch.cloud.plugins.module_utils._task import JobTask, argument_spec
 
 
-class JobModule(object):
+class JobModule:
     """Runs a module for one ``JobApi`` (openstack.cloud style: one object, ``run()``)."""
 
     def __init__(self, api):

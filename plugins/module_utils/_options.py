@@ -47,15 +47,15 @@ def check_endpoint(endpoint, option='endpoint', example='https://SERVICE.REGION.
     url = endpoint.strip()
     try:
         parts = urlsplit(url)
-        parts.port  # pylint: disable=pointless-statement  # a port that is not a number raises here
+        _port = parts.port  # a port that is not a number raises here
     except ValueError as error:
         raise JobwatchError('use %s %r' % (option, endpoint), 'it is not a URL (%s)' % error, hint='Write it like %s' % example)
     if '@' in parts.netloc:
         # requests would send user:password as Basic auth instead of the signature: never shown, never sent.
         raise JobwatchError('use %s' % option, '%s has user info (user:password@) before the host name' % option,
                             hint='Give credentials in their own options, and %s like %s' % (option, example))
-    if (parts.scheme not in ('http', 'https') or not parts.hostname or parts.query or parts.fragment
-            or any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in url)):
+    odd_characters = any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in url)
+    if parts.scheme not in ('http', 'https') or not parts.hostname or parts.query or parts.fragment or odd_characters:
         raise JobwatchError('use %s %r' % (option, endpoint),
                             'it is not an http:// or https:// URL with a host name and no query or fragment',
                             hint='Write it like %s' % example)

@@ -44,7 +44,7 @@ REMEMBERED = 5000
 REMEMBERED_SECONDS = 3600.0
 
 
-class _HostPace(object):
+class _HostPace:
     def __init__(self):
         self.pause_until = 0.0
         self.next_slot = 0.0
@@ -59,7 +59,7 @@ class _HostPace(object):
         self.counted = collections.deque(maxlen=REMEMBERED)
 
 
-class Pacer(object):
+class Pacer:
     """Per host: pauses after throttling, ``rate_limit`` slots and the adaptive pace; thread-safe."""
 
     def __init__(self, rate_limit=None, clock=time.monotonic, rand=random.random):

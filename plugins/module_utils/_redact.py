@@ -15,7 +15,7 @@ MASK = '********'
 PIECE = 8
 
 
-class Secrets(object):
+class Secrets:
     """The secrets of one task: no_log option values and tokens learnt on the way."""
 
     def __init__(self, values=()):

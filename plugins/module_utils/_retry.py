@@ -9,7 +9,7 @@ import time
 from email.utils import parsedate_to_datetime
 
 
-class RetryPolicy(object):
+class RetryPolicy:
     """Bounded retries with "full jitter" exponential backoff.
 
     Full jitter (a uniform pause in [0, base * 2**attempt]) spreads many clients that were

@@ -29,14 +29,14 @@ def argument_spec(api):
     spec[api.id_option] = dict(type='str')
     spec[api.ids_option] = dict(type='list', elements='str')
     spec.update(api.options)
-    constraints = dict((key, list(value) if isinstance(value, (list, tuple)) else value) for key, value in api.constraints.items())
+    constraints = {key: list(value) if isinstance(value, (list, tuple)) else value for key, value in api.constraints.items()}
     pair = (api.id_option, api.ids_option)
     constraints['mutually_exclusive'] = constraints.get('mutually_exclusive', []) + [pair]
     constraints['required_one_of'] = constraints.get('required_one_of', []) + [pair]
     return spec, constraints
 
 
-class JobTask(object):
+class JobTask:
     """Checks the input, asks or waits, and builds the result of one task."""
 
     def __init__(self, api, params, warn=None, hide=None, on_change=None, clock=time.monotonic):
@@ -119,7 +119,7 @@ class JobTask(object):
         return job_ids
 
     def _report(self, watch, waiting):
-        """The single-job result keys of one watch (DESIGN "What every module returns")."""
+        """The single-job result keys of one watch: the keys every module returns, its elapsed time and polls."""
         result = dict(elapsed=watch.elapsed, polls=watch.polls)
         if watch.payload is not None:
             try:

@@ -55,4 +55,4 @@ def _number(value):
 
 def iso_times(job, fields):
     """``{snake_name: iso}`` for each API field name in ``fields`` that the job has."""
-    return camel_dict_to_snake_dict(dict((field, iso8601(job[field])) for field in fields if field in job))
+    return camel_dict_to_snake_dict({field: iso8601(job[field]) for field in fields if field in job})

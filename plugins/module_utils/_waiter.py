@@ -31,7 +31,7 @@ def adaptive_pause(elapsed):
     return min(LONGEST_PAUSE, max(FIRST_PAUSE, PAUSE_SHARE * elapsed))
 
 
-class WaitGoal(object):
+class WaitGoal:
     """Which statuses end a wait, and whether it ended where the user wanted."""
 
     def __init__(self, api, wait_for=None):
@@ -60,7 +60,7 @@ class WaitGoal(object):
         return ' or '.join(sorted(self.targets))
 
 
-class JobWatch(object):
+class JobWatch:
     """One job being waited on: what was seen of it, and how its wait ended."""
 
     def __init__(self, job_id, goal):
@@ -81,7 +81,7 @@ class JobWatch(object):
         return self.verdict is not None or self.error is not None
 
 
-class Waiter(object):
+class Waiter:
     """Polls jobs until each reaches its goal's verdict, fails, or the shared timeout passes.
 
     A task waiting on many jobs cannot return while any of them runs, so it asks one job known
@@ -110,40 +110,14 @@ class Waiter(object):
         self._on_change = on_change
         self._start = None
         self._began = start        # when the task began (its look-ups and logins count against the timeout)
-        self._single = None
         self._poll_seconds = 0.0   # how long a poll takes (moving average), to start the last sweep in time
 
     @property
     def elapsed(self):
         return 0.0 if self._start is None else round(self._clock() - self._start, 3)
 
-    # The one-job view, kept for the single-job result shape.
-    @property
-    def history(self):
-        return self._single.history if self._single else []
-
-    @property
-    def polls(self):
-        return self._single.polls if self._single else 0
-
     def next_pause(self, elapsed):
         return self.interval if self.interval else adaptive_pause(elapsed)
-
-    def run(self, poll, goal):
-        """Wait on one job; ``poll(deadline)`` returns (status, payload). Return (verdict, status, payload).
-
-        Errors of ``poll`` are raised; ``history``, ``polls`` and ``elapsed`` stay readable.
-        """
-        self._single = JobWatch(None, goal)
-        on_change, self._on_change = self._on_change, (lambda watch, entry: on_change(entry)) if self._on_change else None
-        try:
-            self.watch(lambda job_id, deadline: poll(deadline), [self._single])
-        finally:
-            self._on_change = on_change
-        error = self._single.error or (self._single.failure if self._single.status is None else None)
-        if error is not None:
-            raise error
-        return self._single.verdict, self._single.status, self._single.payload
 
     def watch(self, poll, watches):
         """Wait on every watch; ``poll(job_id, deadline)`` returns (status, payload).

@@ -46,7 +46,7 @@ def duration(seconds):
     return '%dh%02dm' % (hours, minutes)
 
 
-class Progress(object):
+class Progress:
     """Turns the waiter's status changes into lines a person watching the play can follow."""
 
     def __init__(self, name, host, total, out=display.display, clock=time.monotonic):
@@ -108,7 +108,7 @@ class JobAction(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
-        result = super(JobAction, self).run(tmp, task_vars)
+        result = super().run(tmp, task_vars)
         if not self._runs_here(task_vars):
             result = self._run_module(result, task_vars)
         else:
@@ -180,7 +180,7 @@ class JobAction(ActionBase):
         return merged
 
 
-class _Environment(object):
+class _Environment:
     """Sets variables for a block of code, then puts the old ones back (the worker process is ours)."""
 
     def __init__(self, values):

@@ -7,9 +7,18 @@
 #                                                    https:// and JOBWATCH_EMULATOR_CA is the throwaway CA's ca.pem
 #   start_emulator_tls JOBS_FILE [EMULATOR_OPTIONS...]   the same as start_emulator JOBS_FILE --tls ... (no --tls-dir:
 #                                                    ca.pem must stay beside the port file)
-#   play_logged LOG_FILE ANSIBLE_PLAYBOOK_ARGS...    a play at -vvv into LOG_FILE; a failure does not stop the script
+#   target_log NAME                                  prints the path of a new, empty log file of this target:
+#                                                    tests/output/integration-logs/TARGET/NAME.log (see below)
+#   play_logged LOG_FILE ANSIBLE_PLAYBOOK_ARGS...    a play at -vvv into LOG_FILE, one line about it on stdout (and
+#                                                    the log's tail when it failed); a failure does not stop the script
+#   report_play LOG_FILE EXIT_CODE WHAT...           that line for a play run otherwise (kept in play_status)
 #   exit_with_play_status                            the script's last line: the first failed play's code, or 0
 #   assert_no_secret_in LOG_FILE SECRET...           fails when any SECRET appears in LOG_FILE
+#
+# The plays' -vvv output goes to log files only (the console gets a line per play), so that a run
+# stays readable and the leak checks can read every line. They are written to tests/output/
+# integration-logs/<target>/ of the collection ansible-test runs on; hacking/ansible_test_offline.py
+# links that directory of its copy to the work tree's, and the path printed is the one resolved.
 
 emulator_python="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
 # Modules run on localhost: pipelining spares copying each one to a temporary file first.
@@ -29,7 +38,15 @@ stop_emulator() {
     stop_emulator_process
     rm -rf "${emulator_workdir}"
 }
-trap stop_emulator EXIT
+
+# Stops the emulator, then says how the target ended and how long it took.
+target_started="${SECONDS}"
+end_target() {
+    local rc=$?
+    stop_emulator
+    echo "$(basename "${PWD}"): exit ${rc} after $((SECONDS - target_started)) s (logs: ${target_log_dir:-none})"
+}
+trap end_target EXIT
 
 start_emulator() {
     local jobs_file="$1" option scheme=http
@@ -86,16 +103,44 @@ assert_no_secret_in() {
     done
 }
 
+# This target's logs, emptied at its start; the tail of a failed play's log is printed.
+log_tail_lines=80
+target_log_dir="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/output/integration-logs/$(basename "${PWD}")"
+rm -rf "${target_log_dir}"
+mkdir -p "${target_log_dir}"
+target_log_dir="$(cd -P "${target_log_dir}" && pwd)"
+# The scripts' own trace (set -x) goes to a file of its own as well.
+exec {xtrace_fd}> "${target_log_dir}/xtrace.log"
+BASH_XTRACEFD="${xtrace_fd}"
+
+target_log() {
+    : > "${target_log_dir}/$1.log"
+    echo "${target_log_dir}/$1.log"
+}
+
 # A failed play must not stop the script before its leak check (failures are where secrets
-# leak): play_logged keeps the first failing exit code in play_status, for the script's exit.
+# leak): the first failing exit code is kept in play_status, for the script's exit.
 play_status=0
-play_logged() {
-    local log_file="$1" rc=0
-    shift
-    ansible-playbook -vvv "$@" 2>&1 | tee -a "${log_file}" || rc=$?
+report_play() {
+    local log_file="$1" rc="$2"
+    shift 2
+    if [ "${rc}" -eq 0 ]; then
+        echo "ok: $*"
+    else
+        echo "FAILED (exit ${rc}): $*; the last ${log_tail_lines} lines of ${log_file}:"
+        tail -n "${log_tail_lines}" "${log_file}"
+        echo "(end of ${log_file})"
+    fi
     if [ "${play_status}" -eq 0 ]; then
         play_status="${rc}"
     fi
+}
+
+play_logged() {
+    local log_file="$1" rc=0
+    shift
+    ansible-playbook -vvv "$@" >> "${log_file}" 2>&1 || rc=$?
+    report_play "${log_file}" "${rc}" ansible-playbook "$@"
 }
 
 exit_with_play_status() {

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Alibaba Cloud's V3 signature, ``ACS3-HMAC-SHA256``, seen from the server side.
 
-Written from the algorithm (API-FACTS.md, "Alibaba authentication"; Alibaba's "V3 request body &
+Written from the algorithm (Alibaba Cloud's "V3 request body &
 signature mechanism" page) and checked against ``alibabacloud_tea_openapi/utils.py`` 0.4.6
 (``get_authorization``, ``get_canonical_query_string``, ``get_canonicalized_headers``). Nothing is
 imported from the collection, so a bug in its signer cannot hide behind the same bug here.

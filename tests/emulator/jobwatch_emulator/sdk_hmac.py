@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The ``SDK-HMAC-SHA256`` algorithm seen from the server side.
 
-Written from the algorithm (API-FACTS.md, "Huawei authentication") and checked against
+Written from the algorithm (Huawei Cloud's "AK/SK signing and authentication" guide) and checked against
 ``huaweicloudsdkcore/signer/signer.py`` 3.1.219; nothing is imported from the collection, so a
 bug in the collection's signer cannot hide behind the same bug here.
 """

@@ -1,22 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) jobwatch.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Shared helpers for the emulator's own tests: import path, a settable clock, SDK signers."""
+"""Shared helpers for the emulator's own tests: a settable clock, SDK signers."""
 
 import email.message
 import hashlib
-import os
-import sys
 import time
 import uuid
 from urllib.parse import urlencode
 
 import pytest
 
-EMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "emulator")
-sys.path.insert(0, EMULATOR_DIR)
-
-from jobwatch_emulator.messages import Request  # noqa: E402 pylint: disable=wrong-import-position
+from jobwatch_emulator.messages import Request
 
 
 class Clock:

@@ -20,7 +20,7 @@ WHO = Identity()
 NORTH, SOUTHEAST = WHO.projects["cn-north-4"], WHO.projects["ap-southeast-1"]
 WORKSPACE = "b6d1e2c3a4f5061728394a5b6c7d8e9f"
 AWKWARD = "job sms/\u00e9t\u00e9 \u4efb\u52a1"
-# Field lists of the vendor pages (seeds 000, 001, 002), odd spellings included.
+# Field lists of the vendor pages (DataWorks GetJobStatus, CFW List Job Status, DataArts real-time job status), odd spellings included.
 DATAWORKS_FIELDS = {"JobId", "JobType", "Completed", "Status", "Error", "CreateTime"}
 DATAARTS_FIELDS = {"name", "status", "startTime", "endTime", "lastUpdateTime", "createUser", "lastModifiyUser", "nodes"}
 DATAARTS_NODE_FIELDS = {"name", "status", "logPath", "type", "lastInstanceStatus", "speed", "runningData", "totalPutBytes",

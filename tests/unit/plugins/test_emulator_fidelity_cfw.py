@@ -20,18 +20,13 @@ import datetime
 import http.client
 import importlib.util
 import json
-import os
 import re
-import sys
 from urllib.parse import urlsplit
 
 import pytest
 
-# The emulator is a plain package under tests/emulator (no collection imports), as in `make demo`.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "emulator"))
-
-from jobwatch_emulator.identity import Identity  # noqa: E402 pylint: disable=wrong-import-position
-from jobwatch_emulator.server import Emulator  # noqa: E402 pylint: disable=wrong-import-position
+from jobwatch_emulator.identity import Identity
+from jobwatch_emulator.server import Emulator
 
 sdk_credentials = pytest.importorskip("huaweicloudsdkcore.auth.credentials")
 sdk_exceptions = pytest.importorskip("huaweicloudsdkcore.exceptions.exceptions")

@@ -14,18 +14,13 @@ HTTP with an IAM token.
 
 import http.client
 import json
-import os
-import sys
 import time
 from urllib.parse import quote, urlsplit
 
 import pytest
 
-# The emulator is a plain package under tests/emulator (no collection imports), as in `make demo`.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "emulator"))
-
-from jobwatch_emulator.identity import Identity  # noqa: E402 pylint: disable=wrong-import-position
-from jobwatch_emulator.server import Emulator  # noqa: E402 pylint: disable=wrong-import-position
+from jobwatch_emulator.identity import Identity
+from jobwatch_emulator.server import Emulator
 
 sdk_credentials = pytest.importorskip("huaweicloudsdkcore.auth.credentials")
 sdk_exceptions = pytest.importorskip("huaweicloudsdkcore.exceptions.exceptions")

@@ -11,18 +11,13 @@ its used nonce.
 """
 
 import http.client
-import os
-import sys
 import time
 from urllib.parse import urlsplit
 
 import pytest
 
-# The emulator is a plain package under tests/emulator (no collection imports), as in `make demo`.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "emulator"))
-
-from jobwatch_emulator.identity import Identity  # noqa: E402 pylint: disable=wrong-import-position
-from jobwatch_emulator.server import Emulator  # noqa: E402 pylint: disable=wrong-import-position
+from jobwatch_emulator.identity import Identity
+from jobwatch_emulator.server import Emulator
 
 openapi_models = pytest.importorskip("alibabacloud_tea_openapi.models")
 openapi_exceptions = pytest.importorskip("alibabacloud_tea_openapi.exceptions")

@@ -9,16 +9,10 @@ emulator accepts is evidence that the emulator verifies like the real gateway; a
 must be refused the way the gateway refuses it.
 """
 
-import os
-import sys
-
 import pytest
 
-# The emulator is a plain package under tests/emulator (no collection imports), as in `make demo`.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "emulator"))
-
-from jobwatch_emulator.identity import DEFAULT_PROJECTS, Identity  # noqa: E402 pylint: disable=wrong-import-position
-from jobwatch_emulator.server import Emulator  # noqa: E402 pylint: disable=wrong-import-position
+from jobwatch_emulator.identity import DEFAULT_PROJECTS, Identity
+from jobwatch_emulator.server import Emulator
 
 sdk_credentials = pytest.importorskip("huaweicloudsdkcore.auth.credentials")
 sdk_exceptions = pytest.importorskip("huaweicloudsdkcore.exceptions.exceptions")

@@ -4,7 +4,6 @@
 """The shared client over real TLS (the emulator with a throwaway CA): refused by default, ca_path, validate_certs."""
 
 import os
-import sys
 
 import pytest
 
@@ -13,11 +12,8 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpCl
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
 
-# The emulator is a plain package under tests/emulator (no collection imports), as in `make demo`.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "emulator"))
-
-from jobwatch_emulator import tls  # noqa: E402 pylint: disable=wrong-import-position
-from jobwatch_emulator.server import Emulator  # noqa: E402 pylint: disable=wrong-import-position
+from jobwatch_emulator import tls
+from jobwatch_emulator.server import Emulator
 
 pytest.importorskip("trustme")
 

@@ -6,7 +6,7 @@ Behind the Huawei gateway: the page names an IAM token (``X-Auth-Token``); AK/SK
 accepted as for every Huawei API. The path has four segments, so it never meets IAM's
 ``/v3/projects`` or ``/v3/auth/tokens``.
 
-The answer has the fields of the page (seed 001)::
+The answer has the fields of the "List Job Status" page::
 
     {"data": {"id", "status", "begin_time", "end_time"}}
 

@@ -22,7 +22,7 @@ its message here, "The job does not exists.", is the one the API page's failure 
 (next to the code ``DLF.30100``). A caller whose token or ``X-Project-Id`` names another project
 gets the gateway's 403 ``APIGW.0302`` "The IAM user is not authorized to access the API." (guess).
 
-The answer has the fields of the "Viewing Running Status of a Real-Time Job" page (seed 002),
+The answer has the fields of the "Viewing Running Status of a Real-Time Job" page,
 spellings included (``lastModifiyUser``)::
 
     {"name", "status", "startTime", "endTime", "lastUpdateTime", "createUser", "lastModifiyUser", "nodes": [

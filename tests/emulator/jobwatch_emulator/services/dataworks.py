@@ -7,7 +7,7 @@ An RPC-style call: ``GET /`` with the headers ``x-acs-action: GetJobStatus`` and
 (``acs_gateway.py``). The route is chosen by the ``x-acs-action`` header, so it never meets the
 Huawei routes; any other action sent to ``/`` gets Alibaba's "API not found" answer.
 
-The answer has the fields of the "GetJobStatus" page (seed 000), in its order::
+The answer has the fields of the "GetJobStatus" page, in its order::
 
     {"RequestId": "5E2BFE96-...", "JobStatus": {"JobId", "JobType", "Completed", "Status", "Error", "CreateTime"}}
 

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Huawei ECS: ``GET /v1/{project_id}/jobs/{job_id}`` (SDK ``ShowJob``).
 
-The answer has the fields of the "Querying Job Execution Status" page (seed 003). From a job
+The answer has the fields of the "Querying Job Execution Status" page. From a job
 spec's ``result``:
 
 - ``error_code`` and ``fail_reason`` appear only once the job is terminal (SUCCESS or FAIL);

@@ -13,7 +13,7 @@ done < <(compgen -e | grep -E '^(HW_|HUAWEICLOUD_SDK_|OS_|ALIBABA_CLOUD_|ALICLOU
 set -x
 
 start_emulator jobs.json
-log="$(mktemp)"
+log="$(target_log plays)"
 
 play_logged "${log}" -i ../../inventory main.yml "$@"
 
@@ -22,5 +22,4 @@ set +x
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000 \
     emulator-security-token-0001 emulator-ali-sts-token-0001 demo-password-1 MIIbad-input-token-DO-NOT-LEAK-3b9e \
     emulator-temp-secret-00000000000000000 emulator-ali-sts-secret-0000000000000
-rm -f "${log}"
 exit_with_play_status

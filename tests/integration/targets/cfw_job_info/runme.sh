@@ -8,11 +8,10 @@ source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests
 set -x
 
 start_emulator jobs.json
-log="$(mktemp)"
+log="$(target_log plays)"
 
 play_logged "${log}" -i ../../inventory main.yml "$@"
 
 # The secret the play signs with: it may not appear anywhere in the -vvv output.
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000
-rm -f "${log}"
 exit_with_play_status

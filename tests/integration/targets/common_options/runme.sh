@@ -41,25 +41,22 @@ run_service() {
     return "${rc}"
 }
 
-logs="$(mktemp -d)"
 services=(ecs dataarts cfw dataworks)
 pids=()
+logs=()
 for service in "${services[@]}"; do
-    run_service "${service}" "$@" > "${logs}/${service}.log" 2>&1 &
+    logs+=("$(target_log "${service}")")
+    run_service "${service}" "$@" > "${logs[-1]}" 2>&1 &
     pids+=("$!")
 done
 for index in "${!pids[@]}"; do
     rc=0
     wait "${pids[${index}]}" || rc=$?
-    cat "${logs}/${services[${index}]}.log"
-    if [ "${play_status}" -eq 0 ]; then
-        play_status="${rc}"
-    fi
+    report_play "${logs[${index}]}" "${rc}" "main.yml for ${services[${index}]}"
     # Every secret the plays use: none may appear anywhere in the -vvv output.
-    assert_no_secret_in "${logs}/${services[${index}]}.log" \
+    assert_no_secret_in "${logs[${index}]}" \
         emulator-secret-key-0000000000000000 wrong-secret-DO-NOT-LEAK-7f3a \
         emulator-ali-secret-000000000000000000 wrong-ali-secret-DO-NOT-LEAK-5c1e \
         emulator-ali-sts-secret-0000000000000 emulator-ali-sts-token-0001
 done
-rm -rf "${logs}"
 exit_with_play_status

@@ -8,12 +8,11 @@ source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests
 set -x
 
 start_emulator jobs.json
-log="$(mktemp)"
+log="$(target_log plays)"
 
 play_logged "${log}" -i ../../inventory main.yml "$@"
 
 # Every secret the plays use: none may appear anywhere in the -vvv output.
 assert_no_secret_in "${log}" emulator-ali-secret-000000000000000000 wrong-ali-secret-DO-NOT-LEAK-5c1e \
     emulator-ali-sts-secret-0000000000000 emulator-ali-sts-token-0001
-rm -f "${log}"
 exit_with_play_status

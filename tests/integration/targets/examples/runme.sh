@@ -10,8 +10,8 @@ set -x
 
 # The examples live outside this target, in the collection's docs.
 examples="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/docs/examples"
-log="$(mktemp)"
-one_log="$(mktemp)"
+# Each playbook's -vvv output in a log of its own (target_log); the leak check reads them all.
+logs=()
 
 # A failure must not skip the leak check below: the first failing exit code is kept and
 # returned last.
@@ -27,18 +27,19 @@ for playbook in "${examples}"/*.yml; do
     jobs_file="${examples}/${name}_jobs.json"
     [ -f "${jobs_file}" ] || jobs_file="${examples}/examples_jobs.json"
     start_emulator "${jobs_file}"
-    play_status=0
-    ansible-playbook -i ../../inventory "${playbook}" -vvv "$@" > "${one_log}" 2>&1 || play_status=$?
-    cat "${one_log}" >> "${log}"
+    one_log="$(target_log "${name}")"
+    logs+=("${one_log}")
+    rc=0
+    ansible-playbook -i ../../inventory "${playbook}" -vvv "$@" > "${one_log}" 2>&1 || rc=$?
     count=$((count + 1))
-    if [ "${play_status}" -ne 0 ]; then
-        cat "${one_log}"
-        fail "example ${name} exited ${play_status}"
+    if [ "${rc}" -ne 0 ]; then
+        report_play "${one_log}" "${rc}" "example ${name}"
+        fail "example ${name} exited ${rc}"
     elif [ "${name}" = demo ]; then
         # demo.yml (make demo) ends with an assert of its own and prints the outcome.
         grep -q "status SUCCESS (succeeded)" "${one_log}" || fail "demo did not report a successful job"
     elif ! grep -q "EXAMPLE OK ${name}:" "${one_log}"; then
-        cat "${one_log}"
+        report_play "${one_log}" 1 "example ${name}"
         fail "example ${name} did not end with its EXAMPLE OK line"
     fi
     grep -h "EXAMPLE OK\|status SUCCESS (succeeded)" "${one_log}" || true
@@ -47,11 +48,17 @@ done
 [ "${count}" -ge 5 ] || fail "only ${count} example playbooks found in ${examples}"
 
 start_emulator role_jobs.json
-ansible-playbook -i ../../inventory role.yml -vvv "$@" 2>&1 | tee -a "${log}" || fail "role.yml"
+role_log="$(target_log role)"
+logs+=("${role_log}")
+rc=0
+ansible-playbook -i ../../inventory role.yml -vvv "$@" > "${role_log}" 2>&1 || rc=$?
+report_play "${role_log}" "${rc}" role.yml
+[ "${rc}" -eq 0 ] || fail "role.yml"
 
 # Every secret the plays use, and every IAM token the emulator issued ("MIIemulator..."): none
 # may appear anywhere in the -vvv output.
-assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000 \
-    demo-password-1 MIIemulator || fail "a secret leaked"
-rm -f "${log}" "${one_log}"
+for one_log in "${logs[@]}"; do
+    assert_no_secret_in "${one_log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000 \
+        demo-password-1 MIIemulator || fail "a secret leaked"
+done
 exit "${status}"

@@ -9,7 +9,7 @@ set -x
 
 # Every host of inventory.yml at once.
 export ANSIBLE_FORKS=8
-log="$(mktemp)"
+log="$(target_log plays)"
 
 start_emulator jobs.json
 # A port that nothing listens on: bound, then let go (after the emulator has its own port).
@@ -25,5 +25,4 @@ play_logged "${log}" -i ../../inventory clock_skew.yml "$@"
 set +x
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000 \
     demo-password-1 MIIemulator
-rm -f "${log}"
 exit_with_play_status

@@ -6,11 +6,10 @@ set -eu -o pipefail
 source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator/integration.sh"
 set -x
 
-log="$(mktemp)"
+log="$(target_log plays)"
 start_emulator jobs.json
 play_logged "${log}" -i ../../inventory main.yml "$@"
 
 set +x
 assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 demo-password-1 MIIemulator
-rm -f "${log}"
 exit_with_play_status

@@ -9,7 +9,7 @@ source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests
 set -x
 
 work="$(mktemp -d)"
-log="${work}/log"
+log="$(target_log plays)"
 # A file given as ca_path that holds no certificate.
 JOBWATCH_NOT_A_CA="${work}/not-a-ca.pem"
 echo 'not a certificate' > "${JOBWATCH_NOT_A_CA}"

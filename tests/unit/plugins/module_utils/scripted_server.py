@@ -57,7 +57,7 @@ EXHAUSTED = answer(418, '{"error_code": "TEST.0418", "error_msg": "the test scri
                    content_type='application/json')
 
 
-class Recorded(object):
+class Recorded:
     def __init__(self, method, path, headers, body):
         self.method = method
         self.path = path          # as sent on the request line, query included
@@ -110,7 +110,7 @@ class _Server(ThreadingHTTPServer):
         pass
 
 
-class _Script(object):
+class _Script:
     def __init__(self, answers, default):
         self._answers = list(answers)
         self.default = default
@@ -133,7 +133,7 @@ class _Script(object):
         return self.default or EXHAUSTED
 
 
-class ScriptedServer(object):
+class ScriptedServer:
     """``with ScriptedServer([answer, ...], default=answer) as server: ... server.url ...``"""
 
     def __init__(self, answers=(), default=None):
@@ -185,7 +185,7 @@ def closed_port_url():
     return 'http://127.0.0.1:%d' % port
 
 
-class FakeClock(object):
+class FakeClock:
     """A monotonic clock that only moves when the code under test sleeps (or the test says so)."""
 
     def __init__(self, start=1000.0):

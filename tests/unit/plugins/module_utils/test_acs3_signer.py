@@ -55,7 +55,7 @@ def _sdk_sign(vector):
     dara_request = pytest.importorskip('darabonba.request')
     body = _body(vector)
     headers = dict(vector['headers'])
-    if 'host' not in set(name.lower() for name in headers):
+    if 'host' not in {name.lower() for name in headers}:
         headers['host'] = urlsplit(vector['url']).netloc
     payload = sdk_utils.Utils.hash(body, ALGORITHM).hex()
     headers.update({'x-acs-date': vector['date'], 'x-acs-signature-nonce': vector['nonce'], 'x-acs-content-sha256': payload})
@@ -65,14 +65,14 @@ def _sdk_sign(vector):
     request = dara_request.DaraRequest()
     request.method = vector['method']
     request.pathname = urlsplit(vector['url']).path or '/'
-    request.query = dict((key, value) for key, value in vector['query'])
+    request.query = dict(vector['query'])
     request.headers = headers
     return sdk_utils.Utils.get_authorization(request, ALGORITHM, payload, vector['access_key'], vector['secret_key'])
 
 
 def test_vector_file_covers_the_cases_that_matter():
     # A regenerated file that lost a case would make the tests below pass vacuously.
-    by_name = dict((vector['name'], vector) for vector in VECTORS)
+    by_name = {vector['name']: vector for vector in VECTORS}
     assert {'get_job_status', 'job_id_with_space', 'job_id_with_tilde', 'job_id_non_ascii', 'job_id_reserved',
             'sorted_query_keys', 'sts', 'post_json_body', 'mixed_case_headers'} <= set(by_name)
     assert 'JobId=job%2042%20a\n' in by_name['job_id_with_space']['sdk_canonical_request']
@@ -93,7 +93,7 @@ def test_sign_matches_sdk_vector(vector):
 @pytest.mark.parametrize('vector', VECTORS, ids=[vector['name'] for vector in VECTORS])
 def test_string_to_sign_matches_sdk_vector(vector):
     signed = _our_sign(vector)
-    before = dict((name, value) for name, value in signed.items() if name != 'Authorization')
+    before = {name: value for name, value in signed.items() if name != 'Authorization'}
     text = string_to_sign(vector['method'], vector['url'], before, [tuple(pair) for pair in vector['query']],
                           hashlib.sha256(_body(vector)).hexdigest())
     assert text == vector['expected_string_to_sign'], 'canonical request of the SDK was:\n%s' % vector['sdk_canonical_request']
@@ -106,7 +106,7 @@ def test_string_to_sign_matches_sdk_vector(vector):
 def test_headers_sent_are_those_the_sdk_signs(vector):
     # Every header we return is sent; each must be one the SDK signed too, with the same value.
     signed = _our_sign(vector)
-    sent = dict((name.lower(), str(value).strip()) for name, value in signed.items() if name != 'Authorization')
+    sent = {name.lower(): str(value).strip() for name, value in signed.items() if name != 'Authorization'}
     assert sent == vector['expected_signed_headers']
 
 
@@ -118,8 +118,8 @@ def test_vector_still_what_the_installed_sdk_says(vector):
 
 # --- seeded random requests, signed by both -------------------------------------------------------
 
-KEY_CHARACTERS = u'abcXYZ019-_.~'
-VALUE_CHARACTERS = u'abcXYZ019-_.~ %+:@!*\'()&=;,$/?#[]üé日志\u00a0'
+KEY_CHARACTERS = 'abcXYZ019-_.~'
+VALUE_CHARACTERS = 'abcXYZ019-_.~ %+:@!*\'()&=;,$/?#[]üé日志\u00a0'
 
 
 def _random_text(rng, alphabet, longest):
@@ -132,7 +132,7 @@ def _random_vector(rng, index):
         query[_random_text(rng, KEY_CHARACTERS, 8) or 'JobId'] = _random_text(rng, VALUE_CHARACTERS, 10)
     headers = dict(RPC_HEADERS)
     if rng.random() < 0.5:
-        headers = dict((rng.choice([name, name.upper(), name.title()]), value) for name, value in headers.items())
+        headers = {rng.choice([name, name.upper(), name.title()]): value for name, value in headers.items()}
     for number in range(rng.randint(0, 3)):
         name = '%s-%d' % (rng.choice(['X-Test', 'x-acs-extra', 'User-Agent', 'X-Trace']), number)
         headers[name] = rng.choice(['', ' padded ', 'v=1;w=2', _random_text(rng, 'abc 123-_', 10)])
@@ -197,10 +197,10 @@ def test_acs3_auth_with_a_security_token_signs_it():
     headers = Acs3Auth('STS.AK', 'SK', 'token-1').apply('GET', URL, [('JobId', 'job-1')], dict(RPC_HEADERS), b'')
     assert headers['x-acs-security-token'] == 'token-1' and headers['x-acs-accesskey-id'] == 'STS.AK'
     assert 'x-acs-accesskey-id' in headers['Authorization'] and 'x-acs-security-token' in headers['Authorization']
-    assert Acs3Auth.refresh() is False
+    assert Acs3Auth('STS.AK', 'SK', 'token-1').refresh() is False
 
 
-@pytest.mark.parametrize('body', [b'', b'{}', u'{"Name": "作业 ü"}'.encode('utf-8'), b'\x00\xff' * 1000])
+@pytest.mark.parametrize('body', [b'', b'{}', '{"Name": "作业 ü"}'.encode(), b'\x00\xff' * 1000])
 def test_content_sha256_is_the_hash_of_the_body(body):
     signed = _plain_sign(method='POST', body=body)
     assert signed['x-acs-content-sha256'] == hashlib.sha256(body).hexdigest()

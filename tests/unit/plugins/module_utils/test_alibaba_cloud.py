@@ -17,10 +17,7 @@ from requests.structures import CaseInsensitiveDict
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._alibaba_cloud import AlibabaConnection, AlibabaConventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
-from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
-from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
-    FakeClock, ScriptedServer, html_answer, json_answer)
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import html_answer, json_answer
 
 REQUEST_ID = '5E2BFE96-C0E0-5A98-85C8-633EC803198D'
 JOB = {'RequestId': REQUEST_ID, 'JobStatus': {'JobId': 'job-1', 'Status': 'Running', 'Completed': 'False'}}
@@ -39,30 +36,9 @@ THROTTLED_USER = alibaba_error(400, 'Throttling.User', 'Request was denied due t
                                headers={'x-acs-retry-after': '1500'})
 
 
-@pytest.fixture(name='server')
-def _server():
-    with ScriptedServer() as server:
-        yield server
-
-
-@pytest.fixture(name='clock')
-def _clock():
-    return FakeClock()
-
-
-@pytest.fixture(name='make_client')
-def _make_client(clock):
-    made = []
-
-    def make(retries=3, draw=0.5):
-        client = HttpClient(AlibabaConventions(), timeout=5.0, sleep=clock.sleep, clock=clock,
-                            retry=RetryPolicy(retries=retries, base=0.5, cap=20.0, rand=lambda: draw))
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.session.close()
+@pytest.fixture(name='client_defaults')
+def _client_defaults():
+    return dict(conventions=AlibabaConventions())
 
 
 def get(client, server, host=None, **kwargs):
@@ -344,12 +320,12 @@ def _sdk_authorization(recorded, access_key, secret):
     request.method = recorded.method
     request.pathname = recorded.path.split('?', 1)[0]
     request.query = dict(_query_of(recorded))
-    request.headers = dict((name, recorded.headers[name]) for name in names)
+    request.headers = {name: recorded.headers[name] for name in names}
     payload = hashlib.sha256(recorded.body).hexdigest()
     return sdk_utils.Utils.get_authorization(request, 'ACS3-HMAC-SHA256', payload, access_key, secret)
 
 
-@pytest.mark.parametrize('job_id', ['C664CDE3-9C0B-5792-B17F-6C543783BBBC', 'job 42', '~job~', u'ジョブ-ü', 'a+b&c=d'])
+@pytest.mark.parametrize('job_id', ['C664CDE3-9C0B-5792-B17F-6C543783BBBC', 'job 42', '~job~', 'ジョブ-ü', 'a+b&c=d'])
 def test_call_sends_a_get_to_the_root_that_the_sdk_verifies(server, job_id):
     server.add(OK)
     connection = AlibabaConnection(params(endpoint=server.url), 'dataworks')

@@ -14,46 +14,20 @@ from urllib.parse import unquote
 
 import pytest
 
+from ansible_collections.jobwatch.cloud.plugins.module_utils._auth import Auth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient, USER_AGENT, describe_body, encode_query
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._redact import Secrets
-from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
-    FakeClock, ScriptedServer, answer, closed_port_url, drop, html_answer, json_answer, slow)
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.doubles import CountingPasswordAuth
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import answer, closed_port_url, drop, html_answer, json_answer, slow
 
 JOB = {'status': 'RUNNING', 'job_id': 'j1'}
 OK = json_answer(200, JOB, headers={'X-Request-Id': 'req-ok'})
 
 
-@pytest.fixture(name='server')
-def _server():
-    with ScriptedServer() as server:
-        yield server
-
-
-@pytest.fixture(name='clock')
-def _clock():
-    return FakeClock()
-
-
-@pytest.fixture(name='make_client')
-def _make_client(clock):
-    made = []
-
-    def make(retries=3, timeout=5.0, draw=0.5, base=0.5, **kwargs):
-        client = HttpClient(HuaweiConventions(), timeout=timeout, sleep=clock.sleep, clock=clock,
-                            retry=RetryPolicy(retries=retries, base=base, cap=20.0, rand=lambda: draw), **kwargs)
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.session.close()
-
-
-class RecordingAuth(object):
+class RecordingAuth(Auth):
     """An auth that stamps a token on each attempt and says whether a refresh is possible."""
 
     def __init__(self, refreshable):
@@ -125,23 +99,23 @@ def test_retry_after_on_a_503_is_honoured_too(server, clock, make_client):
     assert clock.sleeps and clock.sleeps[0] >= 5.0
 
 
-def test_accept_rejection_is_retried_not_taken_as_the_answer(server, clock, make_client):
+def test_an_answer_problem_is_retried_not_taken_as_the_answer(server, clock, make_client):
     server.add(json_answer(200, {'job_id': 'j1'}), json_answer(200, {'job_id': 'j1', 'status': 'SUCCESS'}))
     seen = []
 
-    def accept(data):
+    def answer_problem(data):
         seen.append(data)
         return None if data.get('status') else 'the answer has no job status in it'
 
-    reply = get(make_client(retries=3), server, accept=accept)
+    reply = get(make_client(retries=3), server, answer_problem=answer_problem)
     assert reply.data['status'] == 'SUCCESS'
     assert len(seen) == 2 and len(server.requests) == 2
 
 
-def test_accept_rejection_every_time_gives_up_saying_what_was_wrong(server, clock, make_client):
+def test_an_answer_problem_every_time_gives_up_saying_what_was_wrong(server, clock, make_client):
     server.set_default(json_answer(200, {'job_id': 'j1'}, headers={'X-Request-Id': 'req-7'}))
     with pytest.raises(JobwatchError) as caught:
-        get(make_client(retries=2), server, accept=lambda data: 'the answer has no job status in it')
+        get(make_client(retries=2), server, answer_problem=lambda data: 'the answer has no job status in it')
     text = str(caught.value)
     assert 'the answer has no job status in it' in text
     assert 'gave up after 3 attempts' in text
@@ -239,8 +213,8 @@ def test_password_login_token_expiring_mid_wait_is_renewed_once(server, clock, m
                OK)
     client = make_client(retries=3)
     secrets = []
-    auth = PasswordAuth(client, server.url, 'alice', 'pa55', 'example', project_name='cn-north-4',
-                        on_secret=secrets.append, clock=clock)
+    auth = CountingPasswordAuth(client, server.url, 'alice', 'pa55', 'example', project_name='cn-north-4',
+                                on_secret=secrets.append, clock=clock)
     get(client, server, auth=auth)
     clock.advance(3600)
     get(client, server, auth=auth)
@@ -257,7 +231,7 @@ def test_password_login_token_refused_right_after_login_is_not_renewed(server, c
     server.add(json_answer(201, token_reply, headers={'X-Subject-Token': 'login-1'}),
                json_answer(401, {'error_code': 'APIGW.0302', 'error_msg': 'The IAM user is forbidden.'}))
     client = make_client(retries=3)
-    auth = PasswordAuth(client, server.url, 'alice', 'pa55', 'example', project_id='p', clock=clock)
+    auth = CountingPasswordAuth(client, server.url, 'alice', 'pa55', 'example', project_id='p', clock=clock)
     with pytest.raises(JobwatchError) as caught:
         get(client, server, auth=auth)
     assert caught.value.code == 'APIGW.0302'
@@ -454,7 +428,7 @@ def test_what_is_signed_is_what_is_sent(server, clock, make_client):
     get(client, server, path='/v1/p-1/jobs/%E6%97%A5%E5%BF%97%20job%2F%C3%BC~x/status', auth=auth,
         query=[('name', 'cn north~4 ü'), ('a', '2'), ('a', '1')], headers={'workspace': 'ws-1'})
     client.request('POST', server.url + '/v3/auth/tokens', 'log in', headers={'Content-Type': 'application/json'},
-                   body=u'{"name": "jörg"}'.encode('utf-8'), auth=auth)
+                   body='{"name": "jörg"}'.encode(), auth=auth)
     for received in server.requests:
         authorization = received.headers['Authorization']
         names = authorization.split('SignedHeaders=')[1].split(',')[0].split(';')
@@ -462,7 +436,7 @@ def test_what_is_signed_is_what_is_sent(server, clock, make_client):
         path, _sep, raw_query = received.path.partition('?')
         query = [tuple(unquote(part) for part in pair.split('=', 1)) for pair in raw_query.split('&')] if raw_query else []
         request = sdk_request.SdkRequest(method=received.method, schema='http', host=server.host, resource_path=path,
-                                         query_params=query, header_params=dict((name, received.headers[name]) for name in names),
+                                         query_params=query, header_params={name: received.headers[name] for name in names},
                                          body=received.body or None)
         signer = sdk_signer.Signer(sdk_credentials.BasicCredentials('AKEXAMPLE', 'secret/key+1'))
         assert signer.sign(request).header_params['Authorization'] == authorization
@@ -530,7 +504,7 @@ def test_a_connection_closed_without_an_answer_is_told_in_words(clock, make_clie
 def test_rate_limit_spaces_requests_to_one_host_evenly(server, clock, make_client):
     server.set_default(OK)
     client = make_client(rate_limit=4.0)
-    for dummy in range(5):
+    for _dummy in range(5):
         get(client, server)
     # The first goes at once; each next one waits for its slot, a quarter of a second apart.
     assert clock.sleeps == [pytest.approx(0.25)] * 4
@@ -566,7 +540,9 @@ def test_rate_limit_slots_are_shared_by_concurrent_workers(server, make_client):
     client.session.close()
     assert len(sent) == 8
     slots.sort()
-    assert all(later - earlier == pytest.approx(0.02) for earlier, later in zip(slots, slots[1:]))
+    # Never closer than 1/rate (a worker late to reserve, on a busy machine, only widens its gap).
+    assert all(later - earlier >= 0.02 - 1e-9 for earlier, later in zip(slots, slots[1:]))
+    assert any(later - earlier == pytest.approx(0.02) for earlier, later in zip(slots, slots[1:]))
 
 
 def test_a_redirect_says_where_to_and_is_not_followed(server, clock, make_client):
@@ -653,7 +629,8 @@ def test_requests_queued_by_rate_limit_do_not_burst_at_the_deadline(server):
         thread.join(10)
     client.session.close()
     sent_at.sort()
-    assert 3 <= len(sent_at) <= 4 and len(server.requests) == len(sent_at)
+    # At most the four turns inside the deadline (fewer if this machine is slow to start the threads).
+    assert 1 <= len(sent_at) <= 4 and len(server.requests) == len(sent_at)
     assert all(later - earlier >= 0.09 for earlier, later in zip(sent_at, sent_at[1:]))
     assert all(moment < deadline for moment in sent_at)
     refused = [text for text in outcomes if text != 'answered']

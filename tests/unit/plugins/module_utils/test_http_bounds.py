@@ -10,8 +10,6 @@ fails its elapsed-time assertion.
 
 import gzip
 import json
-import os
-import sys
 import time
 import tracemalloc
 
@@ -22,39 +20,19 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpCl
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import PasswordAuth, TokenAuth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._reading import DEEPEST_NESTING, LARGEST_BODY
-from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
-    FakeClock, ScriptedServer, answer, json_answer, slow, trickle)
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import FakeClock, answer, json_answer, slow, trickle
 
-# The emulator is a plain package under tests/emulator (no collection imports).
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, os.pardir, 'emulator'))
-from jobwatch_emulator.server import Emulator  # noqa: E402 pylint: disable=wrong-import-position
+from jobwatch_emulator.server import Emulator
 
 JOB = {'status': 'RUNNING', 'job_id': 'j1'}
 OK = json_answer(200, JOB, headers={'X-Request-Id': 'req-ok'})
 EXPIRED = json_answer(401, {'error_code': 'APIGW.0307', 'error_msg': 'The token expires.'})
 
 
-@pytest.fixture(name='server')
-def _server():
-    with ScriptedServer() as server:
-        yield server
-
-
-@pytest.fixture(name='make_client')
-def _make_client():
-    made = []
-
-    def make(retries=1, timeout=5.0, clock=None):
-        # No jitter: a retry comes at once. The real clock unless the test brings a fake one.
-        client = HttpClient(HuaweiConventions(), timeout=timeout, retry=RetryPolicy(retries=retries, base=0.01, rand=lambda: 0.0),
-                            sleep=clock.sleep if clock else time.sleep, clock=clock or time.monotonic)
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.session.close()
+@pytest.fixture(name='client_defaults')
+def _client_defaults():
+    # No jitter: a retry comes at once. The real clock unless the test brings a fake one.
+    return dict(retries=1, base=0.01, draw=0.0, clock=None)
 
 
 def get(client, server, **kwargs):
@@ -150,7 +128,7 @@ def test_an_answer_read_whole_gives_its_connection_back_for_the_next_request(mak
     # The body is read from the stream by us, not by requests: the kept-alive connection must still be reused.
     client = make_client(retries=0)
     with Emulator(jobs=[{'id': 'job-1', 'timeline': [['RUNNING', 0]]}]) as emu:
-        for dummy in range(4):
+        for _dummy in range(4):
             with pytest.raises(JobwatchError):  # a made-up token: 401, a whole answer all the same
                 client.request('GET', emu.url + '/v1/p/jobs/job-1', 'query ECS job job-1', auth=TokenAuth('made-up'))
         [pool] = client.session.adapters['http://'].poolmanager.pools._container.values()  # pylint: disable=protected-access

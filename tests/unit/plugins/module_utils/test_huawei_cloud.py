@@ -11,9 +11,9 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConnection, HuaweiConventions, default_cloud
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_iam import REGIONAL_IAM_REGIONS, IamEndpoint, iam_urls
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import service_url
-from ansible_collections.jobwatch.cloud.plugins.modules.cfw_job_info import CfwJobApi
-from ansible_collections.jobwatch.cloud.plugins.modules.dataarts_job_status import DataArtsJobApi
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._cfw_api import CfwJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataarts_api import DataArtsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import ScriptedServer, json_answer
 
 
@@ -113,7 +113,7 @@ def test_project_id_is_looked_up_from_the_region_then_sent_with_each_request():
     projects = {'projects': [{'id': 'project-cn-north-4', 'name': 'cn-north-4'}]}
     with ScriptedServer([json_answer(200, projects), json_answer(200, {'status': 'SUCCESS'})]) as server:
         connection = HuaweiConnection(params(server), 'ecs', on_secret=None)
-        reply = connection.get('/v1/{project_id}/jobs/{job_id}', 'query ECS job', job_id=u'a b/ü')
+        reply = connection.get('/v1/{project_id}/jobs/{job_id}', 'query ECS job', job_id='a b/ü')
         lookup, query = server.requests
     assert reply.data == {'status': 'SUCCESS'}
     assert lookup.path == '/v3/projects?name=cn-north-4'
@@ -126,7 +126,7 @@ def test_project_id_lookup_that_finds_nothing_says_so():
     with ScriptedServer([json_answer(200, {'projects': []}, headers={'X-Request-Id': 'iam-1'})]) as server:
         connection = HuaweiConnection(params(server, region='xx-nowhere-1'), 'ecs', on_secret=None)
         with pytest.raises(JobwatchError) as caught:
-            connection.project_id()
+            connection.resolve_project_id()
     text = str(caught.value)
     assert 'IAM knows no project named xx-nowhere-1' in text and 'iam-1' in text
 
@@ -138,10 +138,10 @@ def test_project_id_lookup_of_an_odd_answer_says_it_found_none(projects):
     with ScriptedServer([json_answer(200, {'projects': projects})]) as server:
         connection = HuaweiConnection(params(server), 'ecs', on_secret=None)
         if projects == [None, {'id': 'p-2'}]:
-            assert connection.project_id() == 'p-2'
+            assert connection.resolve_project_id() == 'p-2'
             return
         with pytest.raises(JobwatchError) as caught:
-            connection.project_id()
+            connection.resolve_project_id()
     assert 'IAM knows no project named cn-north-4' in str(caught.value)
 
 
@@ -190,13 +190,13 @@ def test_iam_endpoint_given_always_wins():
 
 def test_regional_iam_table_is_the_sdks():
     endpoint = pytest.importorskip('huaweicloudsdkcore.auth.endpoint')
-    known = dict((region, endpoint.get_iam_endpoint_by_id(region)) for region in REGIONAL_IAM_REGIONS)
+    known = {region: endpoint.get_iam_endpoint_by_id(region) for region in REGIONAL_IAM_REGIONS}
     assert known.pop('eu-west-101') is None  # only in huaweicloudsdkiam's IamRegion, on the European site
-    assert known == dict((region, 'https://iam.%s.myhuaweicloud.com' % region) for region in known)
+    assert known == {region: 'https://iam.%s.myhuaweicloud.com' % region for region in known}
     assert len(known) == 27
 
 
-class FakeHttp(object):
+class FakeHttp:
     """Answers from a dict {url: data or JobwatchError}, and records the URLs asked."""
 
     def __init__(self, answers):
@@ -247,7 +247,7 @@ def test_project_lookup_and_password_login_reach_iam_past_a_regional_host_that_d
         unresolvable = 'http://iam.cn-north-4.myhuaweicloud.invalid'
         connection = HuaweiConnection(params(server, iam_endpoint=None), 'ecs', on_secret=None)
         connection._iam = IamEndpoint([unresolvable, server.url])
-        assert connection.project_id() == 'project-cn-north-4'
+        assert connection.resolve_project_id() == 'project-cn-north-4'
         auth = PasswordAuth(connection.http, IamEndpoint([unresolvable, server.url]), 'alice', 'pa55', 'example',
                             project_name='cn-north-4')
         auth.login()
@@ -260,7 +260,7 @@ def test_project_lookup_that_finds_two_projects_refuses_to_choose():
     with ScriptedServer([json_answer(200, projects, headers={'X-Request-Id': 'iam-2'})]) as server:
         connection = HuaweiConnection(params(server), 'ecs', on_secret=None)
         with pytest.raises(JobwatchError) as caught:
-            connection.project_id()
+            connection.resolve_project_id()
         assert len(server.requests) == 1
     text = str(caught.value)
     assert 'multiple project ids found for the name cn-north-4: p-one, p-two' in text
@@ -272,6 +272,6 @@ def test_iams_trace_id_is_the_request_id_of_its_answers():
     with ScriptedServer([json_answer(200, projects, headers={'X-IAM-Trace-Id': 'trace-7'})]) as server:
         connection = HuaweiConnection(params(server), 'ecs', on_secret=None)
         with pytest.raises(JobwatchError) as caught:
-            connection.project_id()
+            connection.resolve_project_id()
     assert caught.value.request_id == 'trace-7'
     assert HuaweiConventions.request_id({'X-Request-Id': 'apig-1', 'X-IAM-Trace-Id': 'trace-7'}, None) == 'apig-1'

@@ -59,11 +59,11 @@ def _sdk_sign(vector):
 
 def test_vector_file_covers_the_cases_that_matter():
     # A regenerated file that lost a case would make the tests below pass vacuously.
-    names = set(vector['name'] for vector in VECTORS)
+    names = {vector['name'] for vector in VECTORS}
     assert {'ecs_job', 'query_parameters', 'security_token_and_project', 'dataarts_job_name',
             'underscore_header', 'post_json_body'} <= names
     dataarts = [vector for vector in VECTORS if vector['name'] == 'dataarts_job_name'][0]
-    assert quote(u'日志 job/ü~x', safe='~') in dataarts['path']
+    assert quote('日志 job/ü~x', safe='~') in dataarts['path']
 
 
 @pytest.mark.parametrize('vector', VECTORS, ids=[vector['name'] for vector in VECTORS])
@@ -78,7 +78,7 @@ def test_string_to_sign_matches_sdk_vector(vector):
     signed = _our_sign(vector)
     url, _headers, query, body, _now = _our_inputs(vector)
     # The headers as they are when the signature is made: everything sign() adds but Authorization.
-    before = dict((name, value) for name, value in signed.items() if name != 'Authorization')
+    before = {name: value for name, value in signed.items() if name != 'Authorization'}
     text = string_to_sign(vector['method'], url, before, body, query)
     assert text == vector['expected_string_to_sign'], 'canonical request of the SDK was:\n%s' % vector['sdk_canonical_request']
     # And the signature really is the HMAC of that text under the secret key.
@@ -139,8 +139,8 @@ def test_signature_depends_on_secret_body_query_and_signed_headers():
     assert authorization(headers={'X-Sdk-Date': '20240102T030405Z', 'X-A': '1', 'X_B': 'anything'}) == reference
 
 
-SEGMENT_CHARACTERS = u'abcXYZ019-_.~ %+:@!*\'()&=;,$/?#[]üé日志\u00a0'
-QUERY_CHARACTERS = u'abcXYZ019-_.~ %+:@!*\'()&=;,$/?#[]üé日志'
+SEGMENT_CHARACTERS = 'abcXYZ019-_.~ %+:@!*\'()&=;,$/?#[]üé日志\u00a0'
+QUERY_CHARACTERS = 'abcXYZ019-_.~ %+:@!*\'()&=;,$/?#[]üé日志'
 
 
 def _random_text(rng, alphabet, longest):

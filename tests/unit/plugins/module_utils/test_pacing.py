@@ -13,26 +13,14 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._pacing import (
     LONGEST_BACKOFF, SLOWEST_RATE, WINDOW_MARGIN, Pacer)
 from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import LAST_LOOK_SECONDS, REACHED, TIMED_OUT, JobWatch, WaitGoal, Waiter
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import (
-    FakeClock, ScriptedServer, json_answer)
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import json_answer
 
 HOST = 'ecs.example'
 THROTTLED = json_answer(429, {'error_code': 'APIG.0308', 'request_id': 'r-429',
                               'error_msg': 'The throttling threshold has been reached: policy user over ratelimit,limit:5,time:1 minute'})
 THROTTLED_SILENT = json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'})
 OK = json_answer(200, {'status': 'SUCCESS'})
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def server():
-    with ScriptedServer() as running:
-        yield running
 
 
 @pytest.mark.parametrize('message, policy', [
@@ -73,7 +61,7 @@ def test_a_server_pause_is_believed(clock):
 
 def test_the_named_window_is_waited_out_from_our_own_accepted_requests(clock):
     pacer = Pacer(clock=clock, rand=lambda: 0.0)
-    for dummy in range(5):
+    for _dummy in range(5):
         wait, sent_at = pacer.reserve(HOST)
         assert wait == 0.0
         pacer.accepted(HOST)
@@ -94,7 +82,7 @@ def test_the_named_window_is_waited_out_from_our_own_accepted_requests(clock):
 
 def test_requests_under_way_count_in_the_window_and_throttled_ones_do_not(clock):
     pacer = Pacer(clock=clock, rand=lambda: 0.0)
-    for dummy in range(4):
+    for _dummy in range(4):
         pacer.reserve(HOST)
         clock.advance(1.0)
     throttled_turn = pacer.reserve(HOST)[1]
@@ -110,7 +98,7 @@ def test_requests_under_way_count_in_the_window_and_throttled_ones_do_not(clock)
 def test_a_window_our_requests_do_not_fill_falls_back_to_the_backoff(clock):
     # Others share the account's quota: our two requests do not explain a limit of 5.
     pacer = Pacer(clock=clock, rand=lambda: 1.0)
-    for dummy in range(2):
+    for _dummy in range(2):
         pacer.reserve(HOST)
         pacer.accepted(HOST)
     assert pacer.throttled(HOST, policy=(5, 60.0)) == 1.0
@@ -119,7 +107,7 @@ def test_a_window_our_requests_do_not_fill_falls_back_to_the_backoff(clock):
 def test_the_pace_halves_on_throttling_and_grows_back_slowly(clock):
     pacer = Pacer(clock=clock, rand=lambda: 0.0)
     # 40 requests in the last 10 s: 4 per second.
-    for dummy in range(40):
+    for _dummy in range(40):
         pacer.reserve(HOST)
         clock.advance(0.25)
     pacer.throttled(HOST)
@@ -132,17 +120,17 @@ def test_the_pace_halves_on_throttling_and_grows_back_slowly(clock):
     # Accepted again: requests leave 1 / rate apart, and each accepted answer adds 5%.
     first = pacer.reserve(HOST)[1]
     assert pacer.reserve(HOST)[1] - first == pytest.approx(1 / (2.0 * 1.05))
-    for dummy in range(13):
+    for _dummy in range(13):
         pacer.accepted(HOST)
     assert pacer.rate(HOST) == pytest.approx(2.0 * 1.05 ** 14)
-    for dummy in range(50):
+    for _dummy in range(50):
         pacer.accepted(HOST)
     assert pacer.rate(HOST) is None
 
 
 def test_the_pace_never_drops_below_one_request_in_30_s(clock):
     pacer = Pacer(clock=clock, rand=lambda: 0.0)
-    for dummy in range(20):
+    for _dummy in range(20):
         pacer.throttled(HOST)
         pacer.accepted(HOST)
         clock.advance(10.0)
@@ -151,7 +139,7 @@ def test_the_pace_never_drops_below_one_request_in_30_s(clock):
 
 def test_the_pace_is_cut_at_most_once_in_10_s(clock):
     pacer = Pacer(clock=clock, rand=lambda: 0.0)
-    for dummy in range(20):
+    for _dummy in range(20):
         pacer.reserve(HOST)
     pacer.throttled(HOST)
     assert pacer.rate(HOST) == pytest.approx(10.0)
@@ -166,13 +154,13 @@ def test_the_pace_is_cut_at_most_once_in_10_s(clock):
 
 def test_one_throttled_job_among_many_answered_is_not_the_account_quota(clock):
     pacer = Pacer(clock=clock, rand=lambda: 0.0)
-    for dummy in range(6):
+    for _dummy in range(6):
         pacer.reserve(HOST)
         pacer.accepted(HOST)
     # 1 throttled among the last 7 answers: the pace is not cut (the pause still holds).
     assert pacer.throttled(HOST, server_pause=0.2) == 0.2
     assert pacer.rate(HOST) is None
-    for dummy in range(5):
+    for _dummy in range(5):
         clock.advance(0.2)
         pacer.throttled(HOST, server_pause=0.2)
     # Now half of the last 10 answers were throttled: it is.
@@ -184,7 +172,7 @@ def test_rate_limit_stays_the_hard_cap(clock):
     starts = [pacer.reserve(HOST)[1] for dummy in range(3)]
     assert [later - earlier for earlier, later in zip(starts, starts[1:])] == [2.0, 2.0]
     # A pace faster than the cap does not lift it.
-    for dummy in range(40):
+    for _dummy in range(40):
         pacer.accepted(HOST)
     assert pacer.reserve(HOST)[1] - starts[-1] == pytest.approx(2.0)
 
@@ -210,7 +198,7 @@ def wait_for_job(client, server, clock, timeout):
 
 def test_inside_a_wait_a_long_throttled_stretch_is_ridden_out(server, clock):
     # Eight throttled answers without Retry-After: more than the six attempts a single query gets.
-    for dummy in range(8):
+    for _dummy in range(8):
         server.add(THROTTLED_SILENT)
     server.add(OK)
     client = client_for(clock)
@@ -224,7 +212,7 @@ def test_inside_a_wait_a_long_throttled_stretch_is_ridden_out(server, clock):
 
 
 def test_a_single_query_keeps_its_attempt_bound(server, clock):
-    for dummy in range(8):
+    for _dummy in range(8):
         server.add(THROTTLED_SILENT)
     client = client_for(clock)
     with pytest.raises(JobwatchError) as caught:
@@ -256,7 +244,7 @@ def test_a_server_pause_beyond_the_deadline_ends_the_request_at_once(server, clo
 def test_a_named_window_spares_throttled_requests(server, clock):
     server.add(OK, OK, OK, OK, OK, THROTTLED, OK)
     client = client_for(clock)
-    for dummy in range(5):
+    for _dummy in range(5):
         get(client, server, deadline=clock.now + 300)
         clock.advance(1.0)
     reply = get(client, server, deadline=clock.now + 300)
@@ -288,7 +276,7 @@ def test_a_worker_waiting_for_its_turn_also_waits_out_a_pause_that_began_meanwhi
 
 def test_the_window_log_keeps_what_requests_under_way_may_yet_give_back(clock):
     pacer = Pacer(clock=clock, rand=lambda: 0.0)
-    for dummy in range(5):
+    for _dummy in range(5):
         pacer.reserve(HOST)
         clock.advance(1.0)
     # Three more turns taken at 5 s, under way together; the cloud (5 a minute) throttles all three.
@@ -302,13 +290,13 @@ def test_the_window_log_keeps_what_requests_under_way_may_yet_give_back(clock):
 
 def test_the_rate_measured_at_a_throttle_ignores_turns_given_out_for_later(clock):
     pacer = Pacer(clock=clock, rand=lambda: 0.0)
-    for dummy in range(20):
+    for _dummy in range(20):
         pacer.reserve(HOST)
         clock.advance(0.05)
     pacer.throttled(HOST, policy=(20, 60.0))
     assert pacer.rate(HOST) == pytest.approx(10.0)
     # Turns given out a minute ahead (the window is full) do not wipe the record of what was sent
     # in the last 10 s, which the next cut measures.
-    for dummy in range(5):
+    for _dummy in range(5):
         assert pacer.reserve(HOST)[0] > 50
     assert len([moment for moment in pacer._hosts[HOST].sent if moment <= clock()]) == 20

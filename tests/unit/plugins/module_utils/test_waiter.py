@@ -5,12 +5,12 @@
 
 import pytest
 
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED, FAILED, JobApi, PENDING, RUNNING, STOPPED
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import (
-    LAST_LOOK_SECONDS, REACHED, TIMED_OUT, UNREACHABLE, WaitGoal, Waiter, adaptive_pause)
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import FakeClock
+    LAST_LOOK_SECONDS, REACHED, TIMED_OUT, UNREACHABLE, WaitGoal, adaptive_pause)
+from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.doubles import SingleJobWaiter
 
 
 class StreamingApi(JobApi):
@@ -41,7 +41,7 @@ class SteadyStateApi(JobApi):
     leads_to = {'NORMAL': ('EXCEPTION', 'STOPPING', 'STOPPED'), 'EXCEPTION': ('STOPPING', 'STOPPED')}
 
 
-class Timeline(object):
+class Timeline:
     """A job whose status follows ``[(seconds since start, status), ...]`` on the fake clock."""
 
     def __init__(self, clock, steps, poll_cost=0.0):
@@ -60,15 +60,15 @@ class Timeline(object):
 
 
 def run(clock, steps, goal, timeout=600, interval=None, poll_cost=0.0, on_change=None):
-    waiter = Waiter(timeout, interval, clock=clock, sleep=clock.sleep, on_change=on_change)
+    waiter = SingleJobWaiter(timeout, interval, clock=clock, sleep=clock.sleep, on_change=on_change)
     timeline = Timeline(clock, steps, poll_cost)
     verdict, status, payload = waiter.run(timeline, goal)
     return waiter, timeline, verdict, status, payload
 
 
-@pytest.fixture(name='clock')
-def _clock():
-    return FakeClock(start=5000.0)
+@pytest.fixture(name='clock_start')
+def _clock_start():
+    return 5000.0
 
 
 @pytest.mark.parametrize('elapsed, pause', [(0, 1.0), (5, 1.0), (10, 1.0), (50, 5.0), (123.4, 12.34), (299, 29.9),
@@ -149,7 +149,7 @@ def test_history_records_only_changes_with_the_time_first_seen(clock):
 
 
 def test_elapsed_before_and_after_a_run(clock):
-    waiter = Waiter(60, clock=clock, sleep=clock.sleep)
+    waiter = SingleJobWaiter(60, clock=clock, sleep=clock.sleep)
     assert waiter.elapsed == 0.0 and waiter.history == [] and waiter.polls == 0
     waiter.run(Timeline(clock, [(0, 'RUNNING'), (2, 'SUCCESS')]), WaitGoal(EcsJobApi()))
     clock.advance(0.25)
@@ -157,7 +157,7 @@ def test_elapsed_before_and_after_a_run(clock):
 
 
 def test_a_poll_error_ends_the_wait_and_keeps_what_was_seen(clock):
-    waiter = Waiter(60, clock=clock, sleep=clock.sleep)
+    waiter = SingleJobWaiter(60, clock=clock, sleep=clock.sleep)
     answers = iter(['INIT', 'RUNNING'])
 
     def poll(deadline):

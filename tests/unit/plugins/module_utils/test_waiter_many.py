@@ -14,14 +14,14 @@ import pytest
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import (
     REACHED, TIMED_OUT, UNREACHABLE, JobWatch, WaitGoal, Waiter, adaptive_pause)
-from ansible_collections.jobwatch.cloud.plugins.modules.dataarts_job_status import DataArtsJobApi
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataarts_api import DataArtsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import FakeClock
 
 GOAL = WaitGoal(EcsJobApi())
 
 
-class Jobs(object):
+class Jobs:
     """Jobs that end at given seconds after the start (None: never), as a poll(job_id, deadline)."""
 
     def __init__(self, clock, ends, failing=(), broken=(), hold=0.0, gone_after=None):
@@ -63,7 +63,7 @@ class Jobs(object):
 def watch_all(waiter, jobs, ids):
     watches = [JobWatch(job_id, GOAL) for job_id in ids]
     waiter.watch(jobs, watches)
-    return dict((watch.job_id, watch) for watch in watches)
+    return {watch.job_id: watch for watch in watches}
 
 
 def schedule_polls(length):
@@ -129,7 +129,7 @@ def test_a_many_job_wait_costs_about_one_request_per_job_plus_one_schedule(count
 
 def test_a_failing_and_a_deleted_job_among_many_keep_their_meaning():
     clock = FakeClock()
-    ends = dict(('job-%02d' % index, length) for index, length in enumerate(spread(10, 2, 20)))
+    ends = {'job-%02d' % index: length for index, length in enumerate(spread(10, 2, 20))}
     jobs = Jobs(clock, ends, failing=('job-03',), gone_after={'job-07': 1})
     ids = sorted(ends)
     # job-07 is seen once while job-00..06 run, then deleted: it is asked again when it comes up.
@@ -256,7 +256,7 @@ def test_changes_are_reported_with_their_job():
 def test_no_more_polls_in_flight_than_workers_and_every_job_ends_once(workers):
     ids = ['job-%02d' % number for number in range(40)]
     # Half the jobs end at once, the others after a second pause; a few fail, two are gone.
-    ends = dict((job_id, 0 if number % 2 else 0.5) for number, job_id in enumerate(ids))
+    ends = {job_id: 0 if number % 2 else 0.5 for number, job_id in enumerate(ids)}
     jobs = Jobs(time.monotonic, ends, failing=ids[:3], broken=ids[-2:], hold=0.01)
     watches = [JobWatch(job_id, GOAL) for job_id in ids]
     Waiter(60, interval=0.5, workers=workers).watch(jobs, watches)

@@ -10,7 +10,6 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils import _alibaba_cloud, _huawei_cloud
-from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import ScriptedServer
 
 
 @pytest.fixture(autouse=True)
@@ -19,12 +18,6 @@ def _no_credentials_from_the_environment(monkeypatch):
     for spec in list(_huawei_cloud.ARGUMENT_SPEC.values()) + list(_alibaba_cloud.ARGUMENT_SPEC.values()):
         for name in spec.get('fallback', (None, []))[1]:
             monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(name='server')
-def _server():
-    with ScriptedServer() as server:
-        yield server
 
 
 def run_module_main(main, args, capsys):

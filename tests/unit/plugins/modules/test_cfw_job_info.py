@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """CfwJobApi (the job inside ``data``, statuses, times as numbers or strings) and the module.
 
-PAGE_EXAMPLE is the sample response of the vendor page (seeds/001_8fc9c45cf61bce37.txt), copied
+PAGE_EXAMPLE is the sample response of the vendor page ("List Job Status"), copied
 as printed: its times are epoch milliseconds although the page documents them as
 ``yyyy-mm-ddThh:mm:ssZ`` strings with an offset such as ``+0800``. 1641370501 s is
 2022-01-05T08:15:01Z and 1641370515 s is 2022-01-05T08:15:15Z (``date -u -d @...``).
@@ -17,7 +17,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud impor
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_result
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, UNREACHABLE, WaitGoal
 from ansible_collections.jobwatch.cloud.plugins.modules import cfw_job_info
-from ansible_collections.jobwatch.cloud.plugins.modules.cfw_job_info import CfwJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._cfw_api import CfwJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import json_answer
 
@@ -71,7 +71,7 @@ def test_statuses(status, state, finished, succeeded):
 @pytest.mark.parametrize('data', [{}, {'data': None}, {'data': {'id': JOB_ID}}, {'error_code': 'CFW.0001', 'error_msg': 'x'},
                                   {'status': 'Success'}])
 def test_an_answer_without_a_job_status_is_not_an_answer(data):
-    assert CfwJobApi().has_status(data) == 'the answer has no job status in it'
+    assert CfwJobApi().answer_problem(data) == 'the answer has no job status in it'
 
 
 def test_wait_goals():
@@ -106,7 +106,7 @@ def module_args(server, **extra):
     args = dict(region='cn-north-4', endpoint=server.url, project_id=PROJECT_ID, access_key='AKEXAMPLE', secret_key=SECRET,
                 job_id=JOB_ID)
     args.update(extra)
-    return dict((name, value) for name, value in args.items() if value is not None)
+    return {name: value for name, value in args.items() if value is not None}
 
 
 @pytest.mark.parametrize('change, words', [

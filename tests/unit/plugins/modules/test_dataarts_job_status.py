@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """DataArtsJobApi (job names, the workspace header, nodes, real-time wait semantics) and the module.
 
-PAGE_EXAMPLE is the sample success response of the vendor page (seeds/002_cd1cec1393a75a7c.txt),
+PAGE_EXAMPLE is the sample success response of the vendor page ("Viewing Running Status of a Real-Time Job"),
 copied as printed, with its odd ``LastInstanceStatus``. The percent-encodings below were worked
 out by hand from the UTF-8 bytes (日 U+65E5 = E6 97 A5, 志 U+5FD7 = E5 BF 97, ü U+00FC = C3 BC).
 """
@@ -17,7 +17,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud impor
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_result
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, UNREACHABLE, WaitGoal
 from ansible_collections.jobwatch.cloud.plugins.modules import dataarts_job_status
-from ansible_collections.jobwatch.cloud.plugins.modules.dataarts_job_status import DataArtsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataarts_api import DataArtsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import ScriptedServer, json_answer
 
@@ -44,8 +44,8 @@ PAGE_EXAMPLE = {
 
 # --- job names ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('name', ['job_sms', 'job sms', 'a/b', u'日志 job/ü~x', '~', '.hidden', 'a..b', '...', 'a/.b/c',
-                                  'a?b#c%d+e', u'ジョブ', ' padded '])
+@pytest.mark.parametrize('name', ['job_sms', 'job sms', 'a/b', '日志 job/ü~x', '~', '.hidden', 'a..b', '...', 'a/.b/c',
+                                  'a?b#c%d+e', 'ジョブ', ' padded '])
 def test_check_id_accepts_free_text_names(name):
     assert DataArtsJobApi().check_id(name) == name
 
@@ -55,7 +55,7 @@ def test_check_id_accepts_free_text_names(name):
     ('   ', 'job_name is empty'),
     (None, 'job_name is empty'),
     ('\t', 'job_name is empty'),
-    (u'\u3000', 'job_name is empty'),
+    ('\u3000', 'job_name is empty'),
     ('job\n', 'control characters'),
     ('a\rb', 'control characters'),
     ('a\x00b', 'control characters'),
@@ -87,7 +87,7 @@ def connection_params(endpoint, **extra):
     ('job_sms', 'job_sms'),
     ('job sms', 'job%20sms'),
     ('a/b', 'a%2Fb'),
-    (u'日志 job/ü~x', '%E6%97%A5%E5%BF%97%20job%2F%C3%BC~x'),
+    ('日志 job/ü~x', '%E6%97%A5%E5%BF%97%20job%2F%C3%BC~x'),
     ('a?b#c%d+e', 'a%3Fb%23c%25d%2Be'),
     ('..a', '..a'),
 ])
@@ -177,7 +177,7 @@ def test_states(status, state, finished):
 # --- real-time wait semantics -------------------------------------------------------------------------------
 
 def verdicts(goal):
-    return dict((status, goal.verdict(status)) for status in ('STARTING', 'NORMAL', 'EXCEPTION', 'STOPPING', 'STOPPED'))
+    return {status: goal.verdict(status) for status in ('STARTING', 'NORMAL', 'EXCEPTION', 'STOPPING', 'STOPPED')}
 
 
 def test_by_default_a_wait_ends_at_normal_exception_or_stopped():
@@ -249,8 +249,8 @@ def test_bad_input_fails_clearly_before_any_request(server, capsys, change, word
 
 
 def test_one_query_with_a_workspace_and_an_awkward_name(server, capsys):
-    server.add(json_answer(200, dict(PAGE_EXAMPLE, name=u'日志 job/ü~x'), headers={'X-Request-Id': 'req-dlf'}))
-    result = run_module(module_args(server, job_name=u'日志 job/ü~x', workspace='ws-1'), capsys)
+    server.add(json_answer(200, dict(PAGE_EXAMPLE, name='日志 job/ü~x'), headers={'X-Request-Id': 'req-dlf'}))
+    result = run_module(module_args(server, job_name='日志 job/ü~x', workspace='ws-1'), capsys)
     assert result.get('failed') is not True, result.get('msg')
     assert (result['status'], result['state'], result['request_id']) == ('NORMAL', 'running', 'req-dlf')
     assert result['nodes'][0]['last_instance_status'] == 'waiting'

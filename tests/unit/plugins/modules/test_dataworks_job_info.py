@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """DataWorksJobApi (what the module knows about GetJobStatus) and the module run as Ansible runs it.
 
-PAGE_EXAMPLE is the sample success response of the vendor page (seeds/000_05e139a49055ef3e.txt),
+PAGE_EXAMPLE is the sample success response of the vendor page ("GetJobStatus"),
 copied as printed: it pairs ``Completed: "False"`` with ``Status: "Success"``. Its CreateTime,
 1729063449802 ms, is 2024-10-16T07:24:09.802Z (``date -u -d @1729063449``).
 """
@@ -17,7 +17,7 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import Jobw
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_result
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, UNREACHABLE, WaitGoal
 from ansible_collections.jobwatch.cloud.plugins.modules import dataworks_job_info
-from ansible_collections.jobwatch.cloud.plugins.modules.dataworks_job_info import DataWorksJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataworks_api import DataWorksJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import json_answer
 
@@ -154,17 +154,17 @@ def test_failure_reason_is_the_error():
     {'Status': 'Success'},
 ])
 def test_an_answer_without_a_job_status_is_not_an_answer(data):
-    assert DataWorksJobApi().has_status(data) == 'the answer has no job status in it'
+    assert DataWorksJobApi().answer_problem(data) == 'the answer has no job status in it'
 
 
 def test_a_job_status_that_is_no_object_is_not_an_answer():
-    assert DataWorksJobApi().has_status({'RequestId': REQUEST_ID, 'JobStatus': 'Success'}) == \
+    assert DataWorksJobApi().answer_problem({'RequestId': REQUEST_ID, 'JobStatus': 'Success'}) == \
         'the answer\'s job is a text ("Success"), not an object'
 
 
 def test_an_answer_with_a_job_status_is_one():
-    assert DataWorksJobApi().has_status(PAGE_EXAMPLE) is None
-    assert DataWorksJobApi().has_status({'JobStatus': {'Completed': 'False'}}) is None
+    assert DataWorksJobApi().answer_problem(PAGE_EXAMPLE) is None
+    assert DataWorksJobApi().answer_problem({'JobStatus': {'Completed': 'False'}}) is None
 
 
 def test_default_wait_ends_at_success_fail_or_cancel():
@@ -195,7 +195,7 @@ def module_args(server, **extra):
     """Options as a task gives them; None leaves an option out (so its environment fallback applies)."""
     args = dict(region='cn-hangzhou', endpoint=server.url, access_key='LTAI5tEXAMPLE', secret_key=SECRET, job_id=JOB_ID)
     args.update(extra)
-    return dict((name, value) for name, value in args.items() if value is not None)
+    return {name: value for name, value in args.items() if value is not None}
 
 
 def test_no_credentials_anywhere_fails_naming_the_variables_before_any_request(server, capsys):

@@ -16,7 +16,7 @@ import pytest
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_result
 from ansible_collections.jobwatch.cloud.plugins.modules import ecs_job_info
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import html_answer, json_answer
 
@@ -106,7 +106,7 @@ def test_check_id_accepts_job_ids(job_id):
     ('abc\r', 'characters a job id never has'),
     ('\nabc', 'characters a job id never has'),
     ('-abc', 'characters a job id never has'),
-    (u'jöb', 'characters a job id never has'),
+    ('jöb', 'characters a job id never has'),
 ])
 def test_check_id_refuses_what_is_not_a_job_id(job_id, words):
     with pytest.raises(JobwatchError) as caught:
@@ -150,9 +150,9 @@ def test_job_result_snake_cases_keys_and_adds_extras():
 
 def test_an_answer_without_status_is_not_an_answer():
     api = EcsJobApi()
-    assert api.has_status({'status': 'RUNNING'}) is None
-    assert api.has_status({'job_id': JOB_ID}) == 'the answer has no job status in it'
-    assert api.has_status({'status': ''}) == 'the answer has no job status in it'
+    assert api.answer_problem({'status': 'RUNNING'}) is None
+    assert api.answer_problem({'job_id': JOB_ID}) == 'the answer has no job status in it'
+    assert api.answer_problem({'status': ''}) == 'the answer has no job status in it'
 
 
 # --- the module, run as Ansible runs it ----------------------------------------------------------
@@ -233,7 +233,7 @@ PASSWORD_LOGIN = dict(access_key=None, secret_key=None, user_name='demo-user', p
     (dict(project_id=''), 'has characters a project id never has'),
 ])
 def test_unsafe_input_is_refused_before_any_request_without_showing_a_secret(server, capsys, change, words):
-    args = dict((key, value) for key, value in module_args(server, **change).items() if value is not None)
+    args = {key: value for key, value in module_args(server, **change).items() if value is not None}
     result = run_module(args, capsys)
     assert result['failed'] is True
     assert words in result['msg']
@@ -357,7 +357,7 @@ def test_a_job_unknown_from_the_start_is_not_called_gone(server, capsys):
 ])
 def test_a_refused_request_says_what_to_check(server, capsys, message, credentials, expected):
     server.add(json_answer(401, {'error_code': 'APIGW.0301', 'error_msg': message, 'request_id': 'r-401'}))
-    args = dict((key, value) for key, value in module_args(server, **credentials).items() if value is not None)
+    args = {key: value for key, value in module_args(server, **credentials).items() if value is not None}
     result = run_module(args, capsys)
     assert result['failed'] is True and expected in result['msg'] and 'APIGW.0301' in result['msg']
     assert 'IAM token' not in result['msg'] or 'auth_token' in credentials
@@ -391,7 +391,7 @@ def test_a_piece_of_a_token_learnt_at_login_echoed_in_an_answer_is_masked(server
     server.add(json_answer(201, {'token': {'project': {'id': 'p-1'}}}, headers={'X-Subject-Token': token}),
                json_answer(400, {'error_code': 'APIGW.0101', 'error_msg': 'The token %s... is malformed' % token[:20]}))
     args = dict(module_args(server, **PASSWORD_LOGIN), iam_endpoint=server.url)
-    result = run_module(dict((key, value) for key, value in args.items() if value is not None), capsys)
+    result = run_module({key: value for key, value in args.items() if value is not None}, capsys)
     assert result['failed'] is True
     assert 'The token ********... is malformed' in result['msg']
     assert token[:8] not in json.dumps(result)

@@ -16,10 +16,10 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._alibaba_cloud impo
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import job_result
 from ansible_collections.jobwatch.cloud.plugins.modules import dataworks_job_info, ecs_job_info
-from ansible_collections.jobwatch.cloud.plugins.modules.cfw_job_info import CfwJobApi
-from ansible_collections.jobwatch.cloud.plugins.modules.dataarts_job_status import DataArtsJobApi
-from ansible_collections.jobwatch.cloud.plugins.modules.dataworks_job_info import DataWorksJobApi
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._cfw_api import CfwJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataarts_api import DataArtsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataworks_api import DataWorksJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.modules.conftest import run_module_main
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import json_answer
 
@@ -49,7 +49,7 @@ ODD_STATUSES = [
 @pytest.mark.parametrize('api, answer', APIS, ids=API_IDS)
 @pytest.mark.parametrize('status, problem', ODD_STATUSES, ids=['int', 'float', 'bool', 'list', 'object', 'long', 'control', 'blank'])
 def test_a_status_that_is_no_status_name_is_a_malformed_answer(api, answer, status, problem):
-    assert api.has_status(answer(status)) == problem
+    assert api.answer_problem(answer(status)) == problem
 
 
 @pytest.mark.parametrize('api, answer', APIS, ids=API_IDS)
@@ -58,14 +58,14 @@ def test_a_null_or_empty_status_is_no_status(api, answer, status):
     data = answer(status)
     if isinstance(api, DataWorksJobApi):
         data['JobStatus']['Completed'] = 'True'  # finished, no Status and no Error: nothing tells how it ended
-    assert api.has_status(data) == 'the answer has no job status in it'
+    assert api.answer_problem(data) == 'the answer has no job status in it'
 
 
 @pytest.mark.parametrize('status', [0, False, [], {}])
 def test_dataworks_takes_no_falsy_odd_status_for_absent(status):
     # Status 0 beside Completed=False must not fall back to "Running": it is a malformed answer.
     data = {'JobStatus': {'Status': status, 'Completed': 'False'}}
-    assert "not a status name" in DataWorksJobApi().has_status(data)
+    assert "not a status name" in DataWorksJobApi().answer_problem(data)
 
 
 @pytest.mark.parametrize('api', [api for api, answer in APIS], ids=API_IDS)
@@ -171,7 +171,7 @@ def ecs_args(server, **extra):
 
 
 def test_a_query_answered_with_a_number_for_status_fails_clearly_after_the_retries(server, capsys):
-    for dummy in range(6):
+    for _dummy in range(6):
         server.add(json_answer(200, {'status': 3, 'job_id': 'j-1'}))
     result = run_module_main(ecs_job_info.main, ecs_args(server, job_id='j-1'), capsys)
     assert result['failed'] is True
@@ -189,7 +189,7 @@ def test_an_odd_status_once_is_asked_again(server, capsys):
 
 def test_one_odd_job_spoils_only_its_own_entry(server, capsys):
     server.add(json_answer(200, {'status': 'SUCCESS', 'entities': {'server_id': 'srv-1'}}))
-    for dummy in range(6):
+    for _dummy in range(6):
         server.add(json_answer(200, {'status': ['SUCCESS']}))
     server.add(json_answer(200, {'status': 'FAIL', 'entities': 'odd', 'fail_reason': {'a': 1}}))
     result = run_module_main(ecs_job_info.main, ecs_args(server, job_ids=['j-1', 'j-2', 'j-3'], concurrency=1), capsys)

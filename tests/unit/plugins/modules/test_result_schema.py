@@ -15,8 +15,8 @@ import yaml
 
 from ansible_collections.jobwatch.cloud.plugins.modules import cfw_job_info, dataarts_job_status, dataworks_job_info, ecs_job_info
 
-MODULES = dict((module.__name__.rsplit('.', 1)[-1], module) for module in
-               (ecs_job_info, cfw_job_info, dataarts_job_status, dataworks_job_info))
+MODULES = {module.__name__.rsplit('.', 1)[-1]: module
+           for module in (ecs_job_info, cfw_job_info, dataarts_job_status, dataworks_job_info)}
 # What _task.py and _job.py return for every module (the shared result).
 SHARED_KEYS = ('job', 'status', 'state', 'finished', 'succeeded', 'elapsed', 'polls', 'history', 'request_id',
                'error', 'jobs', 'counts')

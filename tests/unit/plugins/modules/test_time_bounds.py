@@ -32,7 +32,7 @@ def module_args(server, **extra):
     args = dict(region='cn-north-4', endpoint=server.url, iam_endpoint=server.url, project_id='p-1',
                 access_key='AKEXAMPLE', secret_key=SECRET, job_id=JOB_IDS[0], timeout=30, wait=True, wait_timeout=1)
     args.update(extra)
-    return dict((key, value) for key, value in args.items() if value is not None)
+    return {key: value for key, value in args.items() if value is not None}
 
 
 def job(job_id, status='SUCCESS'):
@@ -81,7 +81,7 @@ def test_a_refused_retry_after_stalls_no_other_job(server, capsys):
         server.route('/v1/p-1/jobs/%s' % job_id, job(job_id))
     result, took = run_timed(module_args(server, job_id=None, job_ids=JOB_IDS, concurrency=2, wait_timeout=60), capsys)
     assert took < 5.0
-    jobs = dict((entry['job_id'], entry) for entry in result['jobs'])
+    jobs = {entry['job_id']: entry for entry in result['jobs']}
     assert [jobs[job_id]['status'] for job_id in others] == ['SUCCESS'] * len(others)
     assert 'the server asked to come back after 99999 s' in jobs[refused]['msg']
     # The refused answer was asked once: refusing it is no reason to ask again.

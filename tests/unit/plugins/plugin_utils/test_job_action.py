@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.jobwatch.cloud.plugins.action.ecs_job_info import ActionModule
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import JobWatch, WaitGoal
-from ansible_collections.jobwatch.cloud.plugins.modules.ecs_job_info import EcsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.plugins.plugin_utils._job_action import Progress, duration
 from ansible_collections.jobwatch.cloud.tests.unit.plugins.module_utils.scripted_server import FakeClock
 

@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Each job API, auth method and cloud convention provides what its base class says it must."""
+
+import os
+
+import pytest
+
+from ansible_collections.jobwatch.cloud.plugins.module_utils._alibaba_cloud import Acs3Auth, AlibabaConventions
+from ansible_collections.jobwatch.cloud.plugins.module_utils._auth import Auth
+from ansible_collections.jobwatch.cloud.plugins.module_utils._cfw_api import CfwJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._conventions import Conventions
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataarts_api import DataArtsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._dataworks_api import DataWorksJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
+from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
+
+ACTION_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, os.pardir, os.pardir, 'plugins', 'action')
+
+
+@pytest.mark.parametrize('api', [CfwJobApi, DataArtsJobApi, DataWorksJobApi, EcsJobApi])
+def test_a_job_api_provides_what_the_task_calls(api):
+    assert issubclass(api, JobApi) and api.statuses and api.argument_spec
+    for name in ('connect', 'fetch'):
+        assert getattr(api, name) is not getattr(JobApi, name), '%s does not provide %s' % (api.__name__, name)
+
+
+@pytest.mark.parametrize('auth', [AkSkAuth, TokenAuth, PasswordAuth, Acs3Auth])
+def test_an_auth_method_provides_what_the_client_calls(auth):
+    assert issubclass(auth, Auth)
+    for name in ('apply', 'refused_hint'):
+        assert getattr(auth, name) is not getattr(Auth, name), '%s does not provide %s' % (auth.__name__, name)
+
+
+@pytest.mark.parametrize('conventions', [HuaweiConventions, AlibabaConventions])
+def test_a_clouds_conventions_provide_what_the_client_calls(conventions):
+    assert issubclass(conventions, Conventions)
+    for name in ('request_id', 'read_error', 'is_throttled', 'is_transient'):
+        assert getattr(conventions, name) is not getattr(Conventions, name), '%s does not provide %s' % (conventions.__name__, name)
+
+
+@pytest.mark.parametrize('name', sorted(name for name in os.listdir(ACTION_DIR) if name.endswith('.py')))
+def test_an_action_plugin_imports_no_module_file(name):
+    with open(os.path.join(ACTION_DIR, name), encoding='utf-8') as source:
+        assert 'plugins.modules' not in source.read()
