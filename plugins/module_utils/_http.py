@@ -143,7 +143,8 @@ class HttpClient:
             wait, sent_at = self.pacer.reserve(host)
             # Twice: another worker may have been throttled while this one waited for its turn.
             while wait > 0:
-                if deadline is not None and self._clock() + wait >= deadline:
+                # A turn that would leave the request less than SHORTEST_ATTEMPT is not taken either.
+                if deadline is not None and self._clock() + wait + SHORTEST_ATTEMPT > deadline:
                     self._sleep(max(0.0, deadline - self._clock()))
                     raise self._give_up(what, host, error, attempt)
                 self._sleep(wait)

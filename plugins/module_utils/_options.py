@@ -47,9 +47,11 @@ def check_endpoint(endpoint, option='endpoint', example='https://SERVICE.REGION.
     url = endpoint.strip()
     try:
         parts = urlsplit(url)
-        _port = parts.port  # a port that is not a number raises here
+        port = parts.port  # a port that is not a number, or above 65535, raises here
     except ValueError as error:
         raise JobwatchError('use %s %r' % (option, endpoint), 'it is not a URL (%s)' % error, hint='Write it like %s' % example)
+    if port == 0:
+        raise JobwatchError('use %s %r' % (option, endpoint), 'port 0 is no port to connect to', hint='Write it like %s' % example)
     if '@' in parts.netloc:
         # requests would send user:password as Basic auth instead of the signature: never shown, never sent.
         raise JobwatchError('use %s' % option, '%s has user info (user:password@) before the host name' % option,
