@@ -36,13 +36,6 @@ options:
       - More than 0 and at most 3600 seconds.
     type: float
     default: 30
-  concurrency:
-    description:
-      - With many jobs (C(job_ids) or C(job_names)), how many status requests may be in flight at once. Jobs whose next poll
-        is not due take no worker, so a few workers serve hundreds of jobs.
-      - From 1 to 64.
-    type: int
-    default: 8
   rate_limit:
     description:
       - At most this many requests per second to the endpoint, spaced evenly, whichever job they are for.
@@ -60,7 +53,8 @@ notes:
     of one - so that an answer that echoes a credential, even cut short, does not show it.
   - Requests that fail for a passing reason (connection errors, timeouts, HTTP 5xx, throttling) are retried up to
     5 times with jittered exponential backoff, honouring the server's C(Retry-After). A throttling answer pauses
-    every request to that endpoint. Only reads are retried.
+    every request to that endpoint. Only reads are retried (M(jobwatch.cloud.huaweicloud_request) says when it retries a call
+    that may change something).
 requirements:
   - python >= 3.9
   - requests
