@@ -29,7 +29,7 @@ options:
   timeout:
     description:
       - How long one HTTP request may take, in seconds - connecting, the answer's headers and its whole body. It bounds
-        each request, never the whole wait (see O(wait_timeout)); inside a wait, a request also ends at the wait's deadline.
+        each request, never the whole wait (see C(wait_timeout)); inside a wait, a request also ends at the wait's deadline.
       - A request that times out, or whose answer does not arrive whole in time, is retried like any other transient failure.
       - An answer larger than 8 MiB (once inflated) or nested deeper than 100 levels is no job's answer - it is taken as a
         malformed answer and retried, then reported.
@@ -42,7 +42,7 @@ options:
       - The limit holds for one task on one host. Tasks running at once (several hosts of a play, C(async)
         tasks, other playbooks) each keep their own; to share one account's quota among many hosts, wait from one
         host (for example with C(job_ids) and C(run_once)), or give each host its share of the quota.
-      - A request whose turn would come after O(wait_timeout) is not sent at all; queued requests never burst
+      - A request whose turn would come after C(wait_timeout) is not sent at all; queued requests never burst
         at the deadline.
       - Unlimited when not set; throttling answers from the cloud slow every request of the task anyway.
       - From 0.001 (one request in about 17 minutes) to 1000.

@@ -73,6 +73,7 @@ attributes:
   check_mode:
     support: partial
     description: C(GET) and C(HEAD) are sent; any other method is not, and the module returns what it would send.
+    details: A request other than C(GET) and C(HEAD) is not sent in check mode; RV(request) shows it instead.
   diff_mode:
     support: none
     description: The module does not know the state before the call.
