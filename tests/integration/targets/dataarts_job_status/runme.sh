@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the DataArts playbook against a fresh emulator, at -vvv so that the output can be searched for
 # secrets afterwards. (What every module shares, credentials and action groups among it, is tested
-# by the common_options, huawei_auth and many_jobs targets.)
+# by the common_options, huawei_auth, many_jobs and single_job targets.)
 set -eu -o pipefail
 # shellcheck source=../../../emulator/integration.sh
 source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator/integration.sh"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the DataWorks playbooks against a fresh emulator, at -vvv so that the output can be
 # searched for secrets afterwards. (What every module shares, credentials from the environment and
-# action groups among it, is tested by the common_options and many_jobs targets.)
+# action groups among it, is tested by the common_options, many_jobs and single_job targets.)
 set -eu -o pipefail
 # shellcheck source=../../../emulator/integration.sh
 source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator/integration.sh"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# What every job module does with one job, tested once for the four of them (services.yml says
+# what differs): the generic waits (a failure, tolerated or not, a status out of reach, a timeout, an
+# unknown wait_for), riding out each injected fault, bounded retries, and the refusals (an unknown
+# job, an id with a path in it). The four modules run at the same time, each against an emulator
+# of its own, at -vvv so that the output can be searched for secrets afterwards. Each module's
+# jobs are posted by its play (tasks/jobs.yml).
+set -eu -o pipefail
+# shellcheck source=../../../emulator/integration.sh
+source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator/integration.sh"
+
+services=(ecs dataarts cfw dataworks)
+pids=()
+logs=()
+for service in "${services[@]}"; do
+    logs+=("$(target_log "${service}")")
+    "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -m jobwatch_emulator --jobs jobs.json -- \
+        ansible-playbook -vvv -i ../../inventory main.yml -e only_service="${service}" "$@" \
+        > "${logs[-1]}" 2>&1 &
+    pids+=("$!")
+done
+for index in "${!pids[@]}"; do
+    rc=0
+    wait "${pids[${index}]}" || rc=$?
+    log="${logs[${index}]}"
+    report_play "${log}" "${rc}" "main.yml for ${services[${index}]}"
+    assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000
+done
+exit_with_play_status
