@@ -29,27 +29,20 @@ options:
   timeout:
     description:
       - How long one HTTP request may take, in seconds - connecting, the answer's headers and its whole body. It bounds
-        each request, never the whole wait (see O(wait_timeout)); inside a wait, a request also ends at the wait's deadline.
+        each request, never the whole wait (see C(wait_timeout)); inside a wait, a request also ends at the wait's deadline.
       - A request that times out, or whose answer does not arrive whole in time, is retried like any other transient failure.
       - An answer larger than 8 MiB (once inflated) or nested deeper than 100 levels is no job's answer - it is taken as a
         malformed answer and retried, then reported.
       - More than 0 and at most 3600 seconds.
     type: float
     default: 30
-  concurrency:
-    description:
-      - With many jobs (C(job_ids) or C(job_names)), how many status requests may be in flight at once. Jobs whose next poll
-        is not due take no worker, so a few workers serve hundreds of jobs.
-      - From 1 to 64.
-    type: int
-    default: 8
   rate_limit:
     description:
       - At most this many requests per second to the endpoint, spaced evenly, whichever job they are for.
       - The limit holds for one task on one host. Tasks running at once (several hosts of a play, C(async)
         tasks, other playbooks) each keep their own; to share one account's quota among many hosts, wait from one
         host (for example with C(job_ids) and C(run_once)), or give each host its share of the quota.
-      - A request whose turn would come after O(wait_timeout) is not sent at all; queued requests never burst
+      - A request whose turn would come after C(wait_timeout) is not sent at all; queued requests never burst
         at the deadline.
       - Unlimited when not set; throttling answers from the cloud slow every request of the task anyway.
       - From 0.001 (one request in about 17 minutes) to 1000.
@@ -60,7 +53,8 @@ notes:
     of one - so that an answer that echoes a credential, even cut short, does not show it.
   - Requests that fail for a passing reason (connection errors, timeouts, HTTP 5xx, throttling) are retried up to
     5 times with jittered exponential backoff, honouring the server's C(Retry-After). A throttling answer pauses
-    every request to that endpoint. Only reads are retried.
+    every request to that endpoint. Only reads are retried (M(jobwatch.cloud.huaweicloud_request) says when it retries a call
+    that may change something).
 requirements:
   - python >= 3.9
   - requests

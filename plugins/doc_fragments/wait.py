@@ -7,6 +7,13 @@ class ModuleDocFragment:
     # Waiting for a job, the same for every module.
     DOCUMENTATION = r'''
 options:
+  concurrency:
+    description:
+      - With many jobs (C(job_ids) or C(job_names)), how many status requests may be in flight at once. Jobs whose next poll
+        is not due take no worker, so a few workers serve hundreds of jobs.
+      - From 1 to 64.
+    type: int
+    default: 8
   wait:
     description:
       - Whether to wait until the job is finished, or reaches one of O(wait_for).

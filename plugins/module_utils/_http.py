@@ -48,22 +48,36 @@ MESSAGE_SHOWN = 2000  # of the cloud's own error message
 SHORTEST_ATTEMPT = 0.2
 
 
+# How far a request may be repeated after a failure (``repeat`` of HttpClient.request):
+REPEAT_READS = 'reads'    # GET and HEAD only: a call that may change something is sent once
+REPEAT_UNSENT = 'unsent'  # any method, but only when the answer says it was not carried out (throttled, refused)
+REPEAT_ALL = 'all'        # any method after any transient failure (the call carries an idempotency token)
+
+
 class Response:
-    def __init__(self, status, headers, data, request_id):
+    """An answer. ``data`` is its JSON object (None when it is none); with ``any_answer``,
+    ``json`` is any JSON value it holds, ``is_json`` says whether it holds one, ``text`` is its text."""
+
+    def __init__(self, status, headers, data, request_id, json=None, is_json=None, text=None):
         self.status = status
         self.headers = headers
         self.data = data
         self.request_id = request_id
+        self.json = data if json is None else json
+        self.is_json = data is not None if is_json is None else is_json
+        self.text = text
 
 
 class _Transient(Exception):
     """A failed attempt worth repeating; ``error`` is what to report if we give up."""
 
-    def __init__(self, error, server_pause=None, throttled=False):
+    def __init__(self, error, server_pause=None, throttled=False, not_sent=False):
         super().__init__(str(error))
         self.error = error
         self.server_pause = server_pause
         self.throttled = throttled
+        # The request never reached the server (a refused connection): sending it again cannot repeat it.
+        self.not_sent = not_sent
 
 
 def encode_query(query):
@@ -121,18 +135,24 @@ class HttpClient:
         self.requests_sent = 0
         self.throttled_answers = 0
 
-    def request(self, method, url, what, query=(), headers=None, body=b'', auth=None, deadline=None, answer_problem=None):
+    def request(self, method, url, what, query=(), headers=None, body=b'', auth=None, deadline=None, answer_problem=None,
+                repeat=REPEAT_READS, accept=(), any_answer=False):
         """Send one logical request, retrying transient failures within the policy and ``deadline``.
 
         ``url`` has no query; ``query`` is a list of (key, value) pairs. ``answer_problem(data)`` may
         return a description of what is wrong with a 2xx answer, which is then treated as a
         transient failure (a truncated body, a missing field), never as an answer. A failure
         given up on is raised with ``transient=True`` when asking again might have cured it.
+
+        ``repeat`` says which failures a request other than GET/HEAD is sent again after (REPEAT_READS:
+        none; REPEAT_UNSENT: those that say it was not carried out; REPEAT_ALL: every transient one).
+        ``accept``: HTTP statuses returned as answers, not raised, though not 2xx. ``any_answer``: a 2xx
+        (or accepted) answer is returned whatever its body (not only a JSON object).
         """
         method = method.upper()
         host = urlsplit(url).netloc
         # Only a request that changes nothing may be sent twice.
-        repeatable = method in IDEMPOTENT_METHODS
+        repeatable = method in IDEMPOTENT_METHODS or repeat == REPEAT_ALL
         refreshed = False
         attempt = 0
         error = None
@@ -150,7 +170,8 @@ class HttpClient:
                 self._sleep(wait)
                 wait = self.pacer.paused_for(host)
             try:
-                reply = self._attempt(method, url, what, list(query), headers or {}, body, auth, answer_problem, deadline)
+                reply = self._attempt(method, url, what, list(query), headers or {}, body, auth, answer_problem, deadline,
+                                      accept, any_answer)
             except _Transient as failure:
                 error, server_pause = failure.error, failure.server_pause
                 if error.status == 401:
@@ -174,7 +195,7 @@ class HttpClient:
                     sleep = 0.0
                 else:
                     pause = sleep = self.retry.pause(attempt, server_pause)
-                if not repeatable:
+                if not repeatable and not (repeat == REPEAT_UNSENT and (failure.throttled or failure.not_sent)):
                     raise error
                 if attempt > self.retry.retries or not self._time_left(pause, deadline):
                     raise self._give_up(what, host, error, attempt)
@@ -205,7 +226,7 @@ class HttpClient:
     def _time_left(self, pause, deadline):
         return deadline is None or self._clock() + pause < deadline
 
-    def _attempt(self, method, url, what, query, headers, body, auth, answer_problem, deadline=None):
+    def _attempt(self, method, url, what, query, headers, body, auth, answer_problem, deadline=None, accept=(), any_answer=False):
         """One request: connect, headers and the whole body within ``timeout`` and before ``deadline``."""
         host = urlsplit(url).netloc
         ends = self._clock() + self.timeout
@@ -239,7 +260,7 @@ class HttpClient:
         except requests.exceptions.RequestException as exc:
             raise JobwatchError(what, 'the request could not be sent: %s' % _reason(exc))
         content = self._body(reply, what, host, ends, within)
-        return self._read(reply, content, what, answer_problem, auth)
+        return self._read(reply, content, what, answer_problem, auth, accept, any_answer)
 
     def _body(self, reply, what, host, ends, within):
         """The whole body of a streamed ``reply``, by ``ends`` and no larger than LARGEST_BODY."""
@@ -278,9 +299,9 @@ class HttpClient:
                      r'|No address associated|NameResolutionError', reason):
             return JobwatchError(what, 'the host name %s does not resolve' % urlsplit(url).hostname,
                                  hint='Check region, cloud and endpoint')
-        return _Transient(JobwatchError(what, 'connection to %s failed: %s' % (host, reason)))
+        return _Transient(JobwatchError(what, 'connection to %s failed: %s' % (host, reason)), not_sent=_refused(exc))
 
-    def _read(self, reply, content, what, answer_problem, auth=None):
+    def _read(self, reply, content, what, answer_problem, auth=None, accept=(), any_answer=False):
         conventions = self.conventions
         request_id = conventions.request_id(reply.headers, None)
         text = _text(content, reply.headers)
@@ -299,6 +320,11 @@ class HttpClient:
             shape = ('%s where an object was expected' % _JSON_KINDS.get(type(parsed), 'a JSON value') if parsed is not _NOT_JSON
                      else 'JSON nested deeper than any job answer' if too_deep
                      else describe_body(text, reply.headers.get('Content-Type'), self.secrets))
+        if any_answer and (200 <= status < 300 or status in accept):
+            found = parsed is not _NOT_JSON
+            return Response(status, reply.headers, data, request_id, json=parsed if found else None, is_json=found, text=text)
+        if status in accept:
+            return Response(status, reply.headers, data, request_id)
         if 200 <= status < 300:
             problem = 'the answer was %s' % shape if data is None else (answer_problem(data) if answer_problem else None)
             if problem:
@@ -345,6 +371,11 @@ def _tls_failure(what, url, exc):
     return JobwatchError(what, 'TLS verification of %s failed (%s)' % (host, reason),
                          hint='Give the CA that signed the endpoint certificate in ca_path, '
                               'or set validate_certs=false for a trusted test endpoint')
+
+
+def _refused(exc):
+    """Whether a connection failure is a refused connection: nothing of the request was sent."""
+    return isinstance(_innermost(exc), ConnectionRefusedError) or 'Connection refused' in _reason(exc)
 
 
 def _without_user_info(url):

@@ -15,11 +15,11 @@ CONNECTION_SPEC = dict(
     validate_certs=dict(type='bool', default=True),
     ca_path=dict(type='path'),
     timeout=dict(type='float', default=30.0),
-    concurrency=dict(type='int', default=8),
     rate_limit=dict(type='float'),
 )
 
 WAIT_SPEC = dict(
+    concurrency=dict(type='int', default=8),
     wait=dict(type='bool', default=False),
     wait_for=dict(type='list', elements='str'),
     wait_timeout=dict(type='int', default=600),

@@ -99,7 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.wfile.write(reply['body'])
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
 
 
 class _Server(ThreadingHTTPServer):

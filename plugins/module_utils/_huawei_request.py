@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) jobwatch.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""huaweicloud_request: one signed call to any Huawei Cloud API (the cloud's part; the rest is _request_task.py)."""
+
+import re
+from urllib.parse import quote
+
+from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import PasswordAuth
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import ARGUMENT_SPEC, CONSTRAINTS, HuaweiConnection, check_options
+from ansible_collections.jobwatch.cloud.plugins.module_utils._request_task import RequestApi
+
+# A service's host prefix (ecs, iam, dataarts, cfw): one DNS label.
+SERVICE_PATTERN = re.compile(r'^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$')
+
+
+class HuaweiRequestConnection(HuaweiConnection):
+    """A HuaweiConnection that builds the URL of any path of the service."""
+
+    def url(self, path, deadline=None, send=True):
+        """``path`` with ``{project_id}`` filled in (looked up when not given, if a read can find it)."""
+        if '{project_id}' in path or self.params.get('project_id'):
+            if send or not isinstance(self.auth, PasswordAuth):
+                path = path.replace('{project_id}', quote(self.resolve_project_id(deadline), safe='~'))
+            # In check mode a password login (a POST) is not made: the URL keeps its placeholder.
+        return self.endpoint + path
+
+
+class HuaweiRequestApi(RequestApi):
+    argument_spec = dict(ARGUMENT_SPEC, service=dict(type='str'))
+    constraints = dict(CONSTRAINTS, required_one_of=[('service', 'endpoint')])
+    placeholders = ('project_id',)
+    reserved_headers = ('Authorization', 'Host', 'X-Sdk-Date', 'X-Auth-Token', 'X-Security-Token', 'X-Project-Id',
+                        'Content-Length')
+    # "X-Client-Token": the idempotency token Huawei APIs that support one document (ECS, EVS, ...).
+    idempotency_header = 'X-Client-Token'
+
+    def check_params(self, params):
+        check_options(params)
+        service = params.get('service')
+        if service is not None and not SERVICE_PATTERN.match(service):
+            raise JobwatchError('check service', 'service %r is not a host name prefix like ecs or dataarts' % service,
+                                hint='Give the first label of the service host (ecs for https://ecs.REGION.CLOUD), or a whole URL in endpoint')
+
+    def connect(self, params, on_secret):
+        return HuaweiRequestConnection(params, params.get('service') or 'SERVICE', on_secret)
