@@ -5,16 +5,61 @@
 
 Canonicalisation follows ``alibabacloud_tea_openapi.utils`` (0.4.6), which the gateway
 accepts; the unit tests compare against vectors that code produced.
+
+``flatten_query``, ``form_body`` and ``json_body`` encode parameters the way that SDK's client
+(``Client.do_request``) sends them: RPC parameters flattened (``Tag.1.Key``, ``A.B``) into the query
+or a form body, ROA bodies as compact JSON. ``sign`` then covers whatever bytes are sent.
 """
 
 import hashlib
 import hmac
+import json
 import uuid
 from datetime import datetime, timezone
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 ALGORITHM = 'ACS3-HMAC-SHA256'
 DATE_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
+
+
+def flatten_query(params):
+    """(name, text) pairs of nested parameters, as the SDK's ``Utils.query`` flattens them.
+
+    A dict adds ``.key``, a list ``.1``, ``.2``, … (from 1); ``None`` is left out at any depth;
+    bytes are read as UTF-8; every other value is ``str(value)``, as the SDK writes it (so
+    ``True`` is ``"True"``). Pairs come in the order given; a name made twice keeps its last value.
+    """
+    flat = {}
+
+    def walk(name, value):
+        if value is None:
+            return
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk('%s.%s' % (name, key), item)
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                walk('%s.%d' % (name, index + 1), item)
+        else:
+            key = name[1:] if name.startswith('.') else name
+            flat[key] = value.decode('utf-8') if isinstance(value, bytes) else str(value)
+
+    if params:
+        walk('', params)
+    return list(flat.items())
+
+
+def form_body(params):
+    """An RPC form body (``application/x-www-form-urlencoded``): the flattened pairs, sorted by name,
+    form-encoded (space as ``+``) as the SDK's ``Utils.to_form`` writes them."""
+    return urlencode(sorted(flatten_query(params))).encode('ascii')
+
+
+def json_body(value):
+    """A ROA JSON body (``application/json; charset=utf-8``) as the SDK writes it: compact, UTF-8,
+    non-ASCII kept as is; a string is sent as it is."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(',', ':'))
+    return text.encode('utf-8')
 
 
 def canonical_query(params):

@@ -282,6 +282,51 @@ def test_import_workflow_definition_is_signed(app, acs3_sdk_signed, make_request
     assert app.handle(other_version).json()["Code"] == "InvalidVersion"
 
 
+@pytest.mark.parametrize("dry_run", ["True", "false", "TRUE"])
+def test_import_workflow_definition_takes_dry_run(app, acs3_sdk_signed, dry_run):
+    answer = app.handle(import_request(acs3_sdk_signed, {"ProjectId": "1", "Spec": FLOW_SPEC, "DryRun": dry_run}))
+    assert answer.status == 200 and answer.json()["AsyncJob"]["Status"] == "Running"
+
+
+def test_import_workflow_definition_refuses_another_dry_run_value(app, acs3_sdk_signed):
+    answer = app.handle(import_request(acs3_sdk_signed, {"ProjectId": "1", "Spec": FLOW_SPEC, "DryRun": "yes"}))
+    assert (answer.status, answer.json()["Code"]) == (400, "Invalid.Param")
+    assert app.jobs.of_service("dataworks") == []
+
+
+def test_import_workflow_definition_checks_the_form_body_it_reads(app, acs3_sdk_signed):
+    # The parameters come from the body: its hash must be the signed x-acs-content-sha256.
+    body = urlencode({"ProjectId": "1", "Spec": FLOW_SPEC}).encode("utf-8")
+    request, _headers = acs3_sdk_signed(WHO.ali_access_key, WHO.ali_secret_key, query={}, method="POST", body=body,
+                                        headers={"x-acs-action": "ImportWorkflowDefinition",
+                                                 "content-type": "application/x-www-form-urlencoded"},
+                                        sent_body=urlencode({"ProjectId": "2", "Spec": FLOW_SPEC}).encode("utf-8"))
+    answer = app.handle(request)
+    assert (answer.status, answer.json()["Code"]) == (400, "SignatureDoesNotMatch")
+    assert "x-acs-content-sha256" in answer.json()["Message"]
+    assert app.jobs.of_service("dataworks") == []
+
+
+def test_a_replayed_import_is_refused_and_starts_no_second_job(app, acs3_sdk_signed):
+    first = import_request(acs3_sdk_signed, {"ProjectId": "1", "Spec": FLOW_SPEC})
+    assert app.handle(first).status == 200
+    # The same request again, byte for byte (its signature still valid): refused for its nonce.
+    assert app.handle(first).json()["Code"] == "SignatureNonceUsed"
+    # A retry signed anew (new date) but with the first nonce: refused too.
+    body = urlencode({"ProjectId": "1", "Spec": FLOW_SPEC}).encode("utf-8")
+    retry, _headers = acs3_sdk_signed(WHO.ali_access_key, WHO.ali_secret_key, query={}, method="POST", body=body,
+                                      headers={"x-acs-action": "ImportWorkflowDefinition",
+                                               "content-type": "application/x-www-form-urlencoded"},
+                                      nonce=first.header("x-acs-signature-nonce"),
+                                      date=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 1)))
+    answer = app.handle(retry)
+    assert (answer.status, answer.json()["Code"]) == (400, "SignatureNonceUsed")
+    assert len(app.jobs.of_service("dataworks")) == 1
+    # With a fresh nonce the call is carried out.
+    assert app.handle(import_request(acs3_sdk_signed, {"ProjectId": "1", "Spec": FLOW_SPEC})).status == 200
+    assert len(app.jobs.of_service("dataworks")) == 2
+
+
 @pytest.fixture
 def acs3_sdk_signed_get(acs3_sdk_signed):
     def get(job_id):

@@ -7,15 +7,21 @@ The client (``alibabacloud-dataworks-public20240518`` 9.11.0 over ``alibabacloud
 0.4.6, tests/unit/requirements.txt) signs with its own ``ACS3-HMAC-SHA256`` code, so a request it
 sends and the emulator accepts is evidence that the emulator verifies like Alibaba's gateway; a
 tampered secret must be refused, and a request signed once and sent twice must be refused for
-its used nonce.
+its used nonce. The same holds for the creation call, ``ImportWorkflowDefinition`` (a POST with a
+form body), which our own signer (``form_body`` + ``sign``) must get accepted too.
 """
 
 import http.client
+import json
 import time
 from urllib.parse import urlsplit
 
 import pytest
 
+from ansible_collections.jobwatch.cloud.plugins.module_utils._acs3_signer import form_body
+from ansible_collections.jobwatch.cloud.plugins.module_utils._alibaba_cloud import Acs3Auth, AlibabaConventions
+from ansible_collections.jobwatch.cloud.plugins.module_utils._http import HttpClient
+from ansible_collections.jobwatch.cloud.plugins.module_utils._retry import RetryPolicy
 from jobwatch_emulator.identity import Identity
 from jobwatch_emulator.server import Emulator
 
@@ -146,3 +152,87 @@ def test_throttling_and_server_errors_as_the_sdk_reads_them(emulator):
         get_job_status(dataworks, "job-throttled")
     assert (unavailable.value.status_code, unavailable.value.code) == (503, "ServiceUnavailable")
     assert get_job_status(dataworks, "job-throttled").body.job_status.status == "Running"
+
+
+# --- the creation call: ImportWorkflowDefinition ------------------------------------------------------
+
+FLOW_SPEC = json.dumps({"version": "1.1.0", "kind": "CycleWorkflow", "spec": {"workflows": [{"name": "工作流 a+b"}]}},
+                       ensure_ascii=False)
+
+
+def import_workflow(dataworks, **fields):
+    return dataworks.import_workflow_definition(dataworks_models.ImportWorkflowDefinitionRequest(
+        project_id=fields.pop("project_id", 123456), spec=fields.pop("spec", FLOW_SPEC), **fields))
+
+
+def dataworks_jobs(emu):
+    return len(emu.app.jobs.of_service("dataworks"))
+
+
+@pytest.mark.parametrize("sts", [False, True], ids=["permanent", "sts"])
+def test_official_client_import_workflow_definition_is_accepted(emulator, sts):
+    dataworks = client(emulator, CREDS.ali_sts_access_key, CREDS.ali_sts_secret_key, CREDS.ali_sts_token) if sts else client(emulator)
+    before = dataworks_jobs(emulator)
+    response = import_workflow(dataworks, dry_run=True)
+    job = response.body.async_job
+    assert response.status_code == 200 and (job.type, job.status, job.completed) == ("Create", "Running", False)
+    assert dataworks_jobs(emulator) == before + 1
+    assert get_job_status(dataworks, job.id).body.job_status.job_id == job.id
+
+
+def test_official_client_import_with_a_tampered_secret_is_refused(emulator):
+    before = dataworks_jobs(emulator)
+    with pytest.raises(openapi_exceptions.ClientException) as refused:
+        import_workflow(client(emulator, secret=CREDS.ali_secret_key[:-1] + "X"))
+    assert (refused.value.status_code, refused.value.code) == (400, "SignatureDoesNotMatch")
+    assert dataworks_jobs(emulator) == before
+
+
+def test_official_client_import_sent_twice_is_refused_and_creates_one_job(emulator, monkeypatch):
+    sent = []
+    original = darabonba_core.DaraCore.do_action
+
+    def spy(request, runtime_option=None):
+        sent.append(request)
+        return original(request, runtime_option)
+
+    monkeypatch.setattr(darabonba_core.DaraCore, "do_action", staticmethod(spy))
+    before = dataworks_jobs(emulator)
+    assert import_workflow(client(emulator)).status_code == 200
+    signed = sent[-1]
+    body = signed.body if isinstance(signed.body, bytes) else signed.body.encode("utf-8")
+    assert signed.headers["content-type"] == "application/x-www-form-urlencoded" and b"Spec=" in body
+    parts = urlsplit(emulator.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    connection.request(signed.method, darabonba_core.DaraCore.compose_url(signed).split(parts.netloc, 1)[1],
+                       body=body, headers=signed.headers)
+    replay = connection.getresponse()
+    assert replay.status == 400 and '"Code":"SignatureNonceUsed"' in replay.read().decode("utf-8")
+    assert dataworks_jobs(emulator) == before + 1
+
+
+def our_client(retries=0):
+    return HttpClient(AlibabaConventions(), timeout=5, retry=RetryPolicy(retries=retries, base=0.01, cap=0.01), sleep=lambda _s: None)
+
+
+def test_our_signer_import_workflow_definition_is_accepted(emulator):
+    headers = {"x-acs-action": "ImportWorkflowDefinition", "x-acs-version": "2024-05-18", "accept": "application/json",
+               "content-type": "application/x-www-form-urlencoded"}
+    body = form_body({"ProjectId": 123456, "Spec": FLOW_SPEC, "DryRun": False})
+    for auth in (Acs3Auth(CREDS.ali_access_key, CREDS.ali_secret_key),
+                 Acs3Auth(CREDS.ali_sts_access_key, CREDS.ali_sts_secret_key, CREDS.ali_sts_token)):
+        reply = our_client().request("POST", emulator.url + "/", "import a workflow", headers=headers, body=body, auth=auth)
+        job_id = reply.data["AsyncJob"]["Id"]
+        assert reply.status == 200 and reply.request_id == reply.data["RequestId"]
+        assert get_job_status(client(emulator), job_id).body.job_status.job_id == job_id
+
+
+def test_our_retries_are_signed_with_a_fresh_nonce():
+    """A 5xx answered after the gateway accepted (and remembered) the nonce: the retry must not reuse it."""
+    with Emulator(jobs=JOBS) as emu:
+        emu.app.global_faults.extend([{"kind": "http_5xx", "times": 2, "service": "dataworks"}])
+        headers = {"x-acs-action": "GetJobStatus", "x-acs-version": "2024-05-18", "accept": "application/json"}
+        reply = our_client(retries=3).request("GET", emu.url + "/", "query a job", query=[("JobId", "job-failed")],
+                                              headers=headers, auth=Acs3Auth(CREDS.ali_access_key, CREDS.ali_secret_key))
+        assert reply.data["JobStatus"]["Status"] == "Fail"
+        assert emu.requests()["statuses"] == {"503": 2, "200": 1}

@@ -31,10 +31,15 @@ unknown ``JobId`` is our choice (guess). ``MissingJobId``, ``InvalidVersion`` an
 An asynchronous operation that returns a ``JobId``: ``ImportWorkflowDefinition`` (2024-05-18; our
 pick among the operations whose page says "call GetJobStatus"). Its SDK sends ``POST /`` with
 ``x-acs-action: ImportWorkflowDefinition`` and the parameters ``ProjectId`` (workspace id, a
-number) and ``Spec`` (FlowSpec JSON) form-encoded in the body; the query works too. Signed like
-``GetJobStatus``. A missing parameter gets ``MissingProjectId``/``MissingSpec`` (400); a
-``ProjectId`` that is not a number or a ``Spec`` that is not a JSON object gets ``Invalid.Param``
-(guess). The answer, HTTP 200, has the fields of the SDK's response model::
+number), ``Spec`` (FlowSpec JSON) and the optional ``DryRun`` (validate only; the SDK writes the
+boolean as ``True``/``False``) form-encoded in the body; the query works too. Signed like
+``GetJobStatus``: ``x-acs-content-sha256`` must be the hash of the form body received and is
+signed, so a body changed or moved into the query is refused, and a request sent again with its
+nonce is refused before it can start a second job (``acs_gateway.py``). A missing parameter gets
+``MissingProjectId``/``MissingSpec`` (400); a ``ProjectId`` that is not a number, a ``Spec`` that
+is not a JSON object or a ``DryRun`` other than true/false (any case) gets ``Invalid.Param``
+(guess). A dry run answers like an import (the real API reports validation through the same
+asynchronous job). The answer, HTTP 200, has the fields of the SDK's response model::
 
     {"RequestId": "...", "AsyncJob": {"Id", "Type": "Create", "Status": "Running", "Completed": false,
                                       "Progress": 0, "CreateTime": <epoch ms>}}
@@ -121,7 +126,8 @@ def import_workflow_definition(app, request, params, auth):  # pylint: disable=u
         spec = json.loads(parameters["Spec"])
     except ValueError:
         spec = None
-    if not parameters["ProjectId"].isdigit() or not isinstance(spec, dict):
+    dry_run = parameters.get("DryRun", "false").lower()
+    if not parameters["ProjectId"].isdigit() or not isinstance(spec, dict) or dry_run not in ("true", "false"):
         return acs_error(request, *JOB_NOT_FOUND)  # Invalid.Param (guess)
     job_id = str(uuid.uuid4())
     job = app.jobs.get(NAME, app.jobs.add([app.creations.spec("dataworks", NAME, job_id, {"job_type": "Create"})])[0])
