@@ -163,7 +163,7 @@ integration: venv
 # The integration targets in two parts, each in a copy of its own, so that `make test` runs them at
 # once: integration-a runs $(INTEGRATION_A), integration-b every other target (a new target is
 # never left out). Together they run what `make integration` runs.
-INTEGRATION_A ?= many_jobs bad_input ecs_job_info dataarts_job_status
+INTEGRATION_A ?= many_jobs bad_input ecs_job_info dataarts_job_status single_job
 .PHONY: integration-a integration-b
 integration-a: venv
 	@echo '== ansible-test integration: $(INTEGRATION_A)'
