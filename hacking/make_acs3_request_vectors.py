@@ -154,10 +154,8 @@ def expected(vector):
 
 def build():
     vectors = [dict(vector, **expected(vector)) for vector in CASES]
-    return dict(generator='hacking/make_acs3_request_vectors.py',
-                sdk='alibabacloud-tea-openapi %s, darabonba-core %s' % (version('alibabacloud-tea-openapi'),
-                                                                       version('darabonba-core')),
-                vectors=vectors)
+    sdk = 'alibabacloud-tea-openapi %s, darabonba-core %s' % (version('alibabacloud-tea-openapi'), version('darabonba-core'))
+    return dict(generator='hacking/make_acs3_request_vectors.py', sdk=sdk, vectors=vectors)
 
 
 def main():
