@@ -14,13 +14,12 @@ its options, how it connects, which headers are its own, the idempotency header 
 import json
 import re
 import time
-import traceback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import text_problem
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import REPEAT_ALL, REPEAT_UNSENT
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import CONNECTION_SPEC, check_connection
-from ansible_collections.jobwatch.cloud.plugins.module_utils._redact import Secrets
+from ansible_collections.jobwatch.cloud.plugins.module_utils._task_base import TaskBase
 
 METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE')
 READS = frozenset(('GET', 'HEAD'))
@@ -183,30 +182,15 @@ def _headers(api, headers):
     return checked
 
 
-class RequestTask:
+class RequestTask(TaskBase):
     """Checks the input, sends the request (or, in check mode, says what it would send) and builds the result."""
 
-    def __init__(self, api, params, warn=None, hide=None, check_mode=False, clock=time.monotonic):
-        self.api = api
-        self.params = params
-        self.check_mode = check_mode
-        self._warn = warn or (lambda text: None)
-        self._hide = hide or (lambda value: None)
-        self._clock = clock
-        spec = argument_spec(api)[0]
-        self._secrets = Secrets(params.get(name) for name, option in spec.items() if option.get('no_log'))
+    doing = 'sending the request'
+    failed_keys = dict(changed=False)
 
-    def run(self):
-        """Return (failed, result); never raises."""
-        try:
-            return self._run()
-        except JobwatchError as error:
-            result = dict(msg=str(error), changed=False)
-            result.update(error.as_result())
-            return True, result
-        except Exception as error:  # pylint: disable=broad-exception-caught
-            return True, dict(msg='Unexpected %s while sending the request: %s (please report this)' % (type(error).__name__, error),
-                              exception=traceback.format_exc(), changed=False)
+    def __init__(self, api, params, warn=None, hide=None, check_mode=False, clock=time.monotonic):
+        super().__init__(api, params, argument_spec(api)[0], warn=warn, hide=hide, clock=clock)
+        self.check_mode = check_mode
 
     def _run(self):
         api, params = self.api, self.params
@@ -254,6 +238,3 @@ class RequestTask:
         headers = {name: MASK if SECRET_HEADER.search(name) else value for name, value in request.headers.items()}
         return dict(method=request.method, url=url, query=[list(pair) for pair in request.query], headers=headers, body=body)
 
-    def _secret_learnt(self, value):
-        self._secrets.add(value)
-        self._hide(value)

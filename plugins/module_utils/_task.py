@@ -8,13 +8,12 @@ two callbacks: ``warn(text)`` and ``hide(value)`` (a secret learnt on the way, s
 """
 
 import time
-import traceback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import text
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import BLOCKED, FAILURE_STATES, job_result
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import CONNECTION_SPEC, WAIT_SPEC, check_connection, check_wait
-from ansible_collections.jobwatch.cloud.plugins.module_utils._redact import Secrets
+from ansible_collections.jobwatch.cloud.plugins.module_utils._task_base import TaskBase
 from ansible_collections.jobwatch.cloud.plugins.module_utils._waiter import REACHED, TIMED_OUT, JobWatch, WaitGoal, Waiter
 
 # How many failed jobs a message names before it only counts the rest.
@@ -36,33 +35,15 @@ def argument_spec(api):
     return spec, constraints
 
 
-class JobTask:
+class JobTask(TaskBase):
     """Checks the input, asks or waits, and builds the result of one task."""
 
+    doing = 'asking for the job'
+
     def __init__(self, api, params, warn=None, hide=None, on_change=None, clock=time.monotonic):
-        self.api = api
-        self._clock = clock
-        self.params = params
-        self._warn = warn or (lambda text: None)
-        self._hide = hide or (lambda value: None)
+        super().__init__(api, params, argument_spec(api)[0], warn=warn, hide=hide, clock=clock)
         self._on_change = on_change
         self._http = None
-        # Masked in any text an answer brings into a message: a piece of one escapes no_log.
-        spec = argument_spec(api)[0]
-        self._secrets = Secrets(params.get(name) for name, option in spec.items() if option.get('no_log'))
-
-    def run(self):
-        """Return (failed, result); never raises."""
-        try:
-            return self._run()
-        except JobwatchError as error:
-            result = dict(msg=str(error))
-            result.update(error.as_result())
-            return True, result
-        except Exception as error:  # pylint: disable=broad-exception-caught
-            # A bug of ours or an answer nobody foresaw: still a result with a message, never a bare traceback.
-            return True, dict(msg='Unexpected %s while asking for the job: %s (please report this)' % (type(error).__name__, error),
-                              exception=traceback.format_exc())
 
     def _run(self):
         # wait_timeout bounds the whole task, the look-ups and logins before the first poll included.
@@ -102,10 +83,6 @@ class JobTask:
 
         waiter.watch(poll, watches)
         return self._finish_one(watches[0], waiting) if single else self._finish_many(watches, waiting)
-
-    def _secret_learnt(self, value):
-        self._secrets.add(value)
-        self._hide(value)
 
     def _job_ids(self, single):
         api, params = self.api, self.params

@@ -143,6 +143,42 @@ play_logged() {
     report_play "${log_file}" "${rc}" ansible-playbook "$@"
 }
 
+# The shared targets' way to run (many_jobs, single_job, common_options, huawei_auth): one play
+# per service, all at the same time, each into its own log; then each play is reported and its log
+# searched for the secrets. Most of a play's time is spent waiting on emulated jobs.
+# Usage: run_services "ecs cfw ..." RUNNER SECRET... -- ARGS...; RUNNER SERVICE ARGS... runs one
+# (play_service, or a function of the target's own).
+run_services() {
+    local services=() secrets=() pids=() logs=() runner index rc service
+    read -r -a services <<< "$1"
+    runner="$2"
+    shift 2
+    while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
+        secrets+=("$1")
+        shift
+    done
+    shift
+    for service in "${services[@]}"; do
+        logs+=("$(target_log "${service}")")
+        "${runner}" "${service}" "$@" > "${logs[-1]}" 2>&1 &
+        pids+=("$!")
+    done
+    for index in "${!pids[@]}"; do
+        rc=0
+        wait "${pids[${index}]}" || rc=$?
+        report_play "${logs[${index}]}" "${rc}" "main.yml for ${services[${index}]}"
+        assert_no_secret_in "${logs[${index}]}" "${secrets[@]}"
+    done
+}
+
+# main.yml for one service (-e only_service), against an emulator of its own started with jobs.json.
+play_service() {
+    local service="$1"
+    shift
+    "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -m jobwatch_emulator --jobs jobs.json -- \
+        ansible-playbook -vvv -i ../../inventory main.yml -e only_service="${service}" "$@"
+}
+
 exit_with_play_status() {
     exit "${play_status}"
 }

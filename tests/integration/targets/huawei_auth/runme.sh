@@ -7,23 +7,10 @@ set -eu -o pipefail
 # shellcheck source=../../../emulator/integration.sh
 source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator/integration.sh"
 
-services=(ecs dataarts cfw)
-pids=()
-logs=()
-for service in "${services[@]}"; do
-    logs+=("$(target_log "${service}")")
-    "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -m jobwatch_emulator --jobs jobs.json -- \
-        ansible-playbook -vvv -i ../../inventory main.yml -e only_service="${service}" "$@" \
-        > "${logs[-1]}" 2>&1 &
-    pids+=("$!")
-done
-for index in "${!pids[@]}"; do
-    rc=0
-    wait "${pids[${index}]}" || rc=$?
-    report_play "${logs[${index}]}" "${rc}" "main.yml for ${services[${index}]}"
-    # Every secret the plays use, and every IAM token the emulator issued ("MIIemulator…"):
-    # none may appear anywhere in the -vvv output.
-    assert_no_secret_in "${logs[${index}]}" emulator-secret-key-0000000000000000 demo-password-1 \
-        emulator-temp-secret-00000000000000000 emulator-security-token-0001 MIIemulator
-done
+# Every secret the plays use, and every IAM token the emulator issued ("MIIemulator..."): none
+# may appear anywhere in the -vvv output.
+run_services "ecs dataarts cfw" play_service \
+    emulator-secret-key-0000000000000000 demo-password-1 \
+    emulator-temp-secret-00000000000000000 emulator-security-token-0001 MIIemulator \
+    -- "$@"
 exit_with_play_status

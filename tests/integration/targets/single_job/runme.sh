@@ -9,21 +9,8 @@ set -eu -o pipefail
 # shellcheck source=../../../emulator/integration.sh
 source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator/integration.sh"
 
-services=(ecs dataarts cfw dataworks)
-pids=()
-logs=()
-for service in "${services[@]}"; do
-    logs+=("$(target_log "${service}")")
-    "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -m jobwatch_emulator --jobs jobs.json -- \
-        ansible-playbook -vvv -i ../../inventory main.yml -e only_service="${service}" "$@" \
-        > "${logs[-1]}" 2>&1 &
-    pids+=("$!")
-done
-for index in "${!pids[@]}"; do
-    rc=0
-    wait "${pids[${index}]}" || rc=$?
-    log="${logs[${index}]}"
-    report_play "${log}" "${rc}" "main.yml for ${services[${index}]}"
-    assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-ali-secret-000000000000000000
-done
+run_services "ecs dataarts cfw dataworks" play_service \
+    emulator-secret-key-0000000000000000 \
+    emulator-ali-secret-000000000000000000 \
+    -- "$@"
 exit_with_play_status
