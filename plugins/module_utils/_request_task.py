@@ -237,4 +237,3 @@ class RequestTask(TaskBase):
         body = json.loads(request.body.decode('utf-8')) if request.body else None
         headers = {name: MASK if SECRET_HEADER.search(name) else value for name, value in request.headers.items()}
         return dict(method=request.method, url=url, query=[list(pair) for pair in request.query], headers=headers, body=body)
-
