@@ -22,13 +22,13 @@ Usage (with alibabacloud-tea-openapi==0.4.6 installed, as pinned in tests/unit/r
     python hacking/make_acs3_request_vectors.py --check  # exit 1 if the file is out of date
 """
 
-import argparse
 import json
 import os
 import sys
 from importlib.metadata import version
 from urllib.parse import urlencode
 
+from vector_file import write_or_check
 from alibabacloud_tea_openapi import client as openapi_client  # pylint: disable=import-error
 from alibabacloud_tea_openapi import utils as sdk_utils  # pylint: disable=import-error
 from alibabacloud_tea_openapi import utils_models  # pylint: disable=import-error
@@ -159,21 +159,8 @@ def build():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0])
-    parser.add_argument('--check', action='store_true', help='compare with the file instead of writing it')
-    args = parser.parse_args()
     # Key order kept: parameters are flattened and JSON-encoded in the order given.
-    text = json.dumps(build(), indent=2, ensure_ascii=False) + '\n'
-    if args.check:
-        with open(OUTPUT, encoding='utf-8') as handle:
-            if handle.read() != text:
-                print('%s is out of date: run %s' % (OUTPUT, sys.argv[0]), file=sys.stderr)
-                return 1
-        return 0
-    with open(OUTPUT, 'w', encoding='utf-8') as handle:
-        handle.write(text)
-    print('wrote %d vectors to %s' % (len(CASES), os.path.relpath(OUTPUT, ROOT)))
-    return 0
+    return write_or_check(__doc__, OUTPUT, build(), sort_keys=False)
 
 
 if __name__ == '__main__':

@@ -21,7 +21,6 @@ Usage (with alibabacloud-tea-openapi==0.4.6 installed)::
     python hacking/make_acs3_signer_vectors.py --check  # exit 1 if the file is out of date
 """
 
-import argparse
 import hashlib
 import hmac
 import json
@@ -30,6 +29,7 @@ import sys
 from importlib.metadata import version
 from urllib.parse import urlsplit
 
+from vector_file import write_or_check
 from alibabacloud_tea_openapi import utils as sdk_utils  # pylint: disable=import-error
 from darabonba.request import DaraRequest  # pylint: disable=import-error
 
@@ -137,21 +137,7 @@ def build():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0])
-    parser.add_argument('--check', action='store_true', help='compare with the file instead of writing it')
-    args = parser.parse_args()
-    text = json.dumps(build(), indent=2, ensure_ascii=False, sort_keys=True) + '\n'
-    if args.check:
-        with open(OUTPUT, encoding='utf-8') as handle:
-            if handle.read() != text:
-                print('%s is out of date: run %s' % (OUTPUT, sys.argv[0]), file=sys.stderr)
-                return 1
-        return 0
-    os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
-    with open(OUTPUT, 'w', encoding='utf-8') as handle:
-        handle.write(text)
-    print('wrote %d vectors to %s' % (len(CASES), os.path.relpath(OUTPUT, ROOT)))
-    return 0
+    return write_or_check(__doc__, OUTPUT, build())
 
 
 if __name__ == '__main__':
