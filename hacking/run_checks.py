@@ -8,8 +8,8 @@ the same time (a lane of checks that mostly wait, such as the integration target
 checks that mostly compute). Every step runs, also after a failure, so that one run tells every
 check that fails. For each step one line is printed when it ends::
 
-    == sanity ... ok (62 s)
-    == docs-lint ... FAILED (exit 2, 16 s): tests/output/make/docs-lint.log
+    == sanity ... ok (62 s, CPU 80 s)
+    == docs-lint ... FAILED (exit 2, 16 s, CPU 9 s): tests/output/make/docs-lint.log
 
 followed, on failure, by the log's lines that name a failure and its last 80 lines. The last line counts the steps; the exit code is 1 when one
 failed. Standard library only, Python 3.9+ (it runs before any venv exists).
@@ -20,6 +20,7 @@ failed. Standard library only, Python 3.9+ (it runs before any venv exists).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -58,10 +59,12 @@ class Runner:
         log = self.log_dir / f'{target}.log'
         started = time.monotonic()
         with log.open('wb') as out:
-            rc = subprocess.run([*self.make, '--no-print-directory', target], cwd=ROOT,
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                check=False).returncode
-        took = duration(time.monotonic() - started)
+            child = subprocess.Popen([*self.make, '--no-print-directory', target], cwd=ROOT,
+                                     stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+            # wait4: the step's own CPU time (its processes and theirs), apart from the other lanes'.
+            _pid, status, usage = os.wait4(child.pid, 0)
+            child.returncode = rc = os.waitstatus_to_exitcode(status)
+        took = duration(time.monotonic() - started) + ', CPU ' + duration(usage.ru_utime + usage.ru_stime)
         shown = log.relative_to(ROOT) if log.is_relative_to(ROOT) else log
         if rc == 0:
             text = f'== {target} ... ok ({took})'
