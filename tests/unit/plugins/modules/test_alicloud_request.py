@@ -85,8 +85,8 @@ def test_an_rpc_call_sends_its_parameters_as_a_form_signed_over_its_hash(server,
     assert sent.method == 'POST' and urlsplit(sent.path).path == '/'
     assert sent_query(sent) == [('RegionId', 'cn-hangzhou'), ('Tag.1.Key', 'env'), ('Tag.1.Value', 'prod')]
     assert sent.headers['Content-Type'] == FORM
-    assert dict(parse_qsl(sent.body.decode())) == {'DryRun': 'True', 'Owner.1': 'a b', 'Owner.2': 'c', 'ProjectId': '123456',
-                                                  'Spec': SPEC}
+    form = {'DryRun': 'True', 'Owner.1': 'a b', 'Owner.2': 'c', 'ProjectId': '123456', 'Spec': SPEC}
+    assert dict(parse_qsl(sent.body.decode())) == form
     assert (sent.headers['x-acs-action'], sent.headers['x-acs-version']) == ('ImportWorkflowDefinition', '2024-05-18')
     assert sent.headers['Accept'] == 'application/json'
     assert verify(sent).access_key == ACCESS_KEY
