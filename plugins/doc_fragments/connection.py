@@ -53,8 +53,8 @@ notes:
     of one - so that an answer that echoes a credential, even cut short, does not show it.
   - Requests that fail for a passing reason (connection errors, timeouts, HTTP 5xx, throttling) are retried up to
     5 times with jittered exponential backoff, honouring the server's C(Retry-After). A throttling answer pauses
-    every request to that endpoint. Only reads are retried (M(jobwatch.cloud.huaweicloud_request) says when it retries a call
-    that may change something).
+    every request to that endpoint. Only reads are retried (M(jobwatch.cloud.huaweicloud_request) and
+    M(jobwatch.cloud.alicloud_request) say when they retry a call that may change something).
 requirements:
   - python >= 3.9
   - requests

@@ -37,6 +37,14 @@ TRANSIENT_STATUSES = frozenset((500, 502, 503, 504))
 CREDENTIAL_CODES = ('InvalidAccessKeyId', 'SignatureDoesNotMatch', 'IncompleteSignature', 'InvalidSecurityToken', 'Forbidden')
 
 
+def check_options(params):
+    """Refuse credentials that cannot be sent, before any request."""
+    # access_key and the STS token travel in headers; the secret signs them. Never shown.
+    check_text(params, 'access_key', header=True)
+    check_text(params, 'security_token', header=True)
+    check_text(params, 'secret_key')
+
+
 class AlibabaConventions(Conventions):
     """How Alibaba Cloud's POP gateway reports errors and throttling."""
 
@@ -138,10 +146,7 @@ class AlibabaJobApi(JobApi):
     id_parameter = None  # the query parameter holding the id
 
     def check_params(self, params):
-        # access_key and the STS token travel in headers; the secret signs them. Never shown.
-        check_text(params, 'access_key', header=True)
-        check_text(params, 'security_token', header=True)
-        check_text(params, 'secret_key')
+        check_options(params)
 
     def connect(self, params, on_secret):
         return AlibabaConnection(params, self.product, self.endpoint_map)

@@ -3,16 +3,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """huaweicloud_request: one signed call to any Huawei Cloud API (the cloud's part; the rest is _request_task.py)."""
 
-import re
 from urllib.parse import quote
 
-from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import PasswordAuth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import ARGUMENT_SPEC, CONSTRAINTS, HuaweiConnection, check_options
+from ansible_collections.jobwatch.cloud.plugins.module_utils._options import check_host_label
 from ansible_collections.jobwatch.cloud.plugins.module_utils._request_task import RequestApi
-
-# A service's host prefix (ecs, iam, dataarts, cfw): one DNS label.
-SERVICE_PATTERN = re.compile(r'^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$')
 
 
 class HuaweiRequestConnection(HuaweiConnection):
@@ -38,10 +34,7 @@ class HuaweiRequestApi(RequestApi):
 
     def check_params(self, params):
         check_options(params)
-        service = params.get('service')
-        if service is not None and not SERVICE_PATTERN.match(service):
-            raise JobwatchError('check service', 'service %r is not a host name prefix like ecs or dataarts' % service,
-                                hint='Give the first label of the service host (ecs for https://ecs.REGION.CLOUD), or a whole URL in endpoint')
+        check_host_label(params, 'service', 'ecs or dataarts', 'ecs for https://ecs.REGION.CLOUD')
 
     def connect(self, params, on_secret):
         return HuaweiRequestConnection(params, params.get('service') or 'SERVICE', on_secret)

@@ -28,6 +28,8 @@ WAIT_SPEC = dict(
 )
 
 REGION_PATTERN = re.compile(r'^[a-z]{2,}(-[a-z0-9]+)+$')
+# A service's host prefix (ecs, dataarts, dataworks): one DNS label.
+HOST_LABEL_PATTERN = re.compile(r'^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$')
 # A cloud's domain (myhuaweicloud.com): only ever a host name's last labels, never a port or user.
 DOMAIN_PATTERN = re.compile(r'^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$', re.I)
 
@@ -62,6 +64,14 @@ def check_endpoint(endpoint, option='endpoint', example='https://SERVICE.REGION.
                             'it is not an http:// or https:// URL with a host name and no query or fragment',
                             hint='Write it like %s' % example)
     return url.rstrip('/')
+
+
+def check_host_label(params, option, examples, first_label):
+    """Refuse ``option``, the first label of a service's host name, when given and not one DNS label."""
+    value = params.get(option)
+    if value is not None and not HOST_LABEL_PATTERN.match(value):
+        raise JobwatchError('check %s' % option, '%s %r is not a host name prefix like %s' % (option, value, examples),
+                            hint='Give the first label of the service host (%s), or a whole URL in endpoint' % first_label)
 
 
 def check_cloud(cloud):

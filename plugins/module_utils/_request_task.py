@@ -1,12 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) jobwatch.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One task of a request module (``huaweicloud_request``): one call to any API of a cloud, safe by default.
+"""One task of a request module (``huaweicloud_request``, ``alicloud_request``): one call to any API of a
+cloud, safe by default.
 
 What every cloud shares lives here: the request options and their checks, check mode, which
 failures a call that may change something is sent again after, ``changed``, and the result
 (``status``, ``json``, ``request_id``, ``job_id``). What a cloud adds comes in as a ``RequestApi``:
-its options, how it connects, which headers are its own, the idempotency header it honours.
+its options, how it connects, how it encodes the query and the body, which headers are its own,
+the idempotency token it honours.
 
 ``RequestTask(api, params, check_mode=...).run()`` returns ``(failed, result)`` and never raises.
 """
@@ -64,16 +66,46 @@ def find_job_id(data):
 
 
 class RequestApi:
-    """What one cloud adds to a request module; a subclass sets or overrides each of these."""
+    """What one cloud adds to a request module.
+
+    A subclass must provide ``connect``; it sets the attributes that apply to it and overrides the
+    methods whose default (a Huawei-style REST call: the path given, list values repeated in the
+    query, a JSON body) its cloud does otherwise.
+    """
 
     argument_spec = {}
     constraints = {}
+    request_spec = {}          # changes to the request options of REQUEST_SPEC (another default, path not required)
     placeholders = ()          # the names a path may hold in braces, filled in by the connection
     reserved_headers = ()      # headers the module sets itself (signature, token, date): never the user's
-    idempotency_header = None  # a header the API documents as an idempotency token (X-Client-Token)
+    idempotency_header = None     # a header the API documents as an idempotency token (X-Client-Token)
+    idempotency_parameter = None  # or a query or body parameter (ClientToken)
 
     def check_params(self, params):
         """Refuse the cloud's options before any request (raise a JobwatchError)."""
+
+    def request_path(self, params):
+        """The path to send the request to, before the checks every path gets."""
+        return params['path']
+
+    def query_pairs(self, query):
+        """The (name, text) pairs of the ``query`` option: a list value repeats the parameter."""
+        pairs = []
+        for key, value in query.items():
+            scalar_text('query', 'key %r' % key, key)
+            for item in (value if isinstance(value, list) else [value]):
+                pairs.append((str(key), scalar_text('query', repr(key), item)))
+        return pairs
+
+    def encode_body(self, params, body):
+        """(bytes, Content-Type) of the ``body`` option (not None): JSON."""
+        if not isinstance(body, (dict, list)):
+            raise JobwatchError('check body', 'body must be a dict or a list (sent as JSON), got %s' % type(body).__name__)
+        return json.dumps(body, ensure_ascii=False, separators=(',', ':')).encode('utf-8'), 'application/json;charset=UTF-8'
+
+    def call_headers(self, params):
+        """Headers the call itself needs besides the user's (the API's name and version), all reserved."""
+        return {}
 
     def connect(self, params, on_secret):
         """A connection with ``http`` (an HttpClient), ``url(path, deadline, send)`` (the URL of ``path``
@@ -85,22 +117,32 @@ def argument_spec(api):
     spec = dict(api.argument_spec)
     spec.update(CONNECTION_SPEC)
     spec.update(REQUEST_SPEC)
+    spec.update(api.request_spec)
     return spec, {key: list(value) if isinstance(value, (list, tuple)) else value for key, value in api.constraints.items()}
 
 
 class Request:
-    """A checked request: method, path, query pairs, headers and the body's bytes."""
+    """A checked request: method, path, query pairs, headers, the body's bytes and the body as given."""
 
-    def __init__(self, method, path, query, headers, body, status_code):
+    def __init__(self, method, path, query, headers, body, status_code, given_body=None, parameters=()):
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
         self.body = body
         self.status_code = status_code
+        self.given_body = given_body
+        # The names given at the top of the query and of a dict body (where an idempotency parameter goes).
+        self.parameters = frozenset(parameters)
 
     def accepts(self, status):
         return status in self.status_code if self.status_code else 200 <= status < 300
+
+    def carries_token(self, api):
+        """Whether the request carries the idempotency token the API documents."""
+        if api.idempotency_header and any(name.lower() == api.idempotency_header.lower() for name in self.headers):
+            return True
+        return bool(api.idempotency_parameter) and api.idempotency_parameter in self.parameters
 
 
 def check_request(api, params):
@@ -108,7 +150,28 @@ def check_request(api, params):
     method = params['method'].strip().upper() if isinstance(params.get('method'), str) else ''
     if method not in METHODS:
         raise JobwatchError('check method', 'method %r is not one of %s' % (params.get('method'), ', '.join(METHODS)))
-    path = params['path']
+    path = api.request_path(params)
+    check_path(api, path)
+    query = params.get('query') or {}
+    pairs = api.query_pairs(query)
+    headers = _headers(api, params.get('headers') or {})
+    body = params.get('body')
+    data = b''
+    if body is not None:
+        data, content_type = api.encode_body(params, body)
+        if not any(name.lower() == 'content-type' for name in headers):
+            headers['Content-Type'] = content_type
+    headers.update(api.call_headers(params))
+    status_code = params.get('status_code') or []
+    for status in status_code:
+        if not 100 <= status <= 599:
+            raise JobwatchError('check status_code', 'status_code %s is not an HTTP status (100 to 599)' % status)
+    parameters = [str(key) for key in query] + ([str(key) for key in body] if isinstance(body, dict) else [])
+    return Request(method, path, pairs, headers, data, frozenset(status_code), given_body=body, parameters=parameters)
+
+
+def check_path(api, path):
+    """Refuse a path that is not a plain URL path, or has a placeholder the connection does not fill in."""
     if not path.startswith('/'):
         raise JobwatchError('check path', 'path %r does not start with /' % path, hint='Give the path of the API, like /v1/{project_id}/cloudservers')
     if any(ord(char) < 32 or ord(char) == 127 for char in path):
@@ -120,46 +183,28 @@ def check_request(api, params):
         raise JobwatchError('check path', 'path %r has a .. or . segment, or an encoded one' % path)
     for name in PLACEHOLDER.findall(path):
         if name not in api.placeholders:
-            raise JobwatchError('check path', 'path %r has the placeholder {%s}; only %s is filled in' % (
-                path, name, ', '.join('{%s}' % known for known in api.placeholders) or 'none'))
+            filled = ('only %s is filled in' % ', '.join('{%s}' % known for known in api.placeholders) if api.placeholders
+                      else 'none is filled in: write the value itself')
+            raise JobwatchError('check path', 'path %r has the placeholder {%s}; %s' % (path, name, filled))
     if PLACEHOLDER.sub('', path).count('{') or PLACEHOLDER.sub('', path).count('}'):
         raise JobwatchError('check path', 'path %r has an unmatched { or }' % path)
-    query = _query_pairs(params.get('query') or {})
-    headers = _headers(api, params.get('headers') or {})
-    body = params.get('body')
-    if body is not None and not isinstance(body, (dict, list)):
-        raise JobwatchError('check body', 'body must be a dict or a list (sent as JSON), got %s' % type(body).__name__)
-    data = b''
-    if body is not None:
-        data = json.dumps(body, ensure_ascii=False, separators=(',', ':')).encode('utf-8')
-        if not any(name.lower() == 'content-type' for name in headers):
-            headers['Content-Type'] = 'application/json;charset=UTF-8'
-    status_code = params.get('status_code') or []
-    for status in status_code:
-        if not 100 <= status <= 599:
-            raise JobwatchError('check status_code', 'status_code %s is not an HTTP status (100 to 599)' % status)
-    return Request(method, path, query, headers, data, frozenset(status_code))
 
 
-def _scalar(option, key, value):
+def scalar_text(option, key, value):
+    """The text a scalar option value is sent as; a JobwatchError for a control character or a dict."""
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, (str, int, float)):
         text = str(value)
-        if any(ord(char) < 32 or ord(char) == 127 for char in text):
-            raise JobwatchError('check %s' % option, '%s %s has a control character' % (option, key))
+        check_no_control_character(option, key, text)
         return text
     raise JobwatchError('check %s' % option, '%s %s must be a string, number or bool (or a list of them), got %s'
                         % (option, key, type(value).__name__))
 
 
-def _query_pairs(query):
-    pairs = []
-    for key, value in query.items():
-        _scalar('query', 'key %r' % key, key)
-        for item in (value if isinstance(value, list) else [value]):
-            pairs.append((str(key), _scalar('query', repr(key), item)))
-    return pairs
+def check_no_control_character(option, key, text):
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise JobwatchError('check %s' % option, '%s %s has a control character' % (option, key))
 
 
 def _headers(api, headers):
@@ -173,7 +218,7 @@ def _headers(api, headers):
                                 hint='Give credentials in their own options')
         if str(name).lower() in (other.lower() for other in checked):
             raise JobwatchError('check headers', 'header %s is given twice' % name)
-        text = _scalar('headers', name, value)
+        text = scalar_text('headers', name, value)
         problem = text_problem(text, header=True)
         if problem:
             # Never the value: it may be a secret.
@@ -214,7 +259,7 @@ class RequestTask(TaskBase):
         if not send:
             return False, dict(changed=True, request=self._preview(request, url),
                                msg='Check mode: the %s request was not sent' % request.method)
-        token = api.idempotency_header and any(name.lower() == api.idempotency_header.lower() for name in request.headers)
+        token = request.carries_token(api)
         reply = connection.http.request(request.method, url, what, query=request.query, headers=request.headers,
                                         body=request.body, auth=connection.auth, repeat=REPEAT_ALL if token else REPEAT_UNSENT,
                                         accept=request.status_code, any_answer=True)
@@ -234,6 +279,6 @@ class RequestTask(TaskBase):
         return False, result
 
     def _preview(self, request, url):
-        body = json.loads(request.body.decode('utf-8')) if request.body else None
+        body = request.given_body
         headers = {name: MASK if SECRET_HEADER.search(name) else value for name, value in request.headers.items()}
         return dict(method=request.method, url=url, query=[list(pair) for pair in request.query], headers=headers, body=body)

@@ -213,24 +213,12 @@ error:
       type: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.jobwatch.cloud.plugins.module_utils._http import REQUESTS_IMPORT_ERROR
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_request import HuaweiRequestApi
-from ansible_collections.jobwatch.cloud.plugins.module_utils._request_task import RequestTask, argument_spec
+from ansible_collections.jobwatch.cloud.plugins.module_utils._module import RequestModule
 
 
 def main():
-    api = HuaweiRequestApi()
-    spec, constraints = argument_spec(api)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **constraints)
-    if REQUESTS_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    failed, result = RequestTask(api, module.params, warn=module.warn, hide=module.no_log_values.add,
-                                 check_mode=module.check_mode).run()
-    if failed:
-        module.fail_json(**result)
-    module.exit_json(**result)
+    RequestModule(HuaweiRequestApi()).run()
 
 
 if __name__ == '__main__':

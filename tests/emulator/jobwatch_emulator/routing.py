@@ -13,14 +13,15 @@ from urllib.parse import parse_qsl, unquote
 
 from .messages import Request
 
-_PARAMETER = re.compile(r"\{([a-z_]+)\}")
+_PARAMETER = re.compile(r"\{([a-z_]+)(\*?)\}")
 
 
 def compile_template(template: str) -> Pattern:
-    """``/v1/{project_id}/jobs/{job_id}`` to a regex; a parameter is one non-empty segment."""
+    """``/v1/{project_id}/jobs/{job_id}`` to a regex; a parameter is one non-empty segment, a ``{name*}``
+    parameter any non-empty rest of the path (``/{path*}``: every path but ``/``)."""
     pattern, last = "", 0
     for match in _PARAMETER.finditer(template):
-        pattern += re.escape(template[last:match.start()]) + "(?P<%s>[^/]+)" % match.group(1)
+        pattern += re.escape(template[last:match.start()]) + "(?P<%s>%s)" % (match.group(1), ".+" if match.group(2) else "[^/]+")
         last = match.end()
     return re.compile("^" + pattern + re.escape(template[last:]) + "$")
 

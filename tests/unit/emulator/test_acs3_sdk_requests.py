@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from jobwatch_emulator import acs3, acs_gateway
+from jobwatch_emulator.app import EmulatorApp
 from jobwatch_emulator.identity import Identity
 
 VECTORS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, 'plugins', 'module_utils', 'fixtures',
@@ -111,3 +112,22 @@ def test_the_same_request_sent_twice_is_refused_for_its_nonce(make_request, vect
     fresh = acs_gateway.NonceStore()
     refusal(vector, as_sent(make_request, vector, body=b'forged'), fresh)
     authenticate(vector, as_sent(make_request, vector), fresh)
+
+
+ROA_VECTORS = [vector for vector in VECTORS if vector['style'] == 'ROA' and urlsplit(vector['url']).path != '/']
+
+
+@pytest.mark.parametrize('vector', ROA_VECTORS, ids=[vector['name'] for vector in ROA_VECTORS])
+def test_the_emulator_checks_a_roa_call_before_it_says_there_is_no_such_api(make_request, vector):
+    """Through the whole app: a ROA path is routed to the gateway's check, then to InvalidApi.NotFound."""
+    credentials = dict(ali_access_key=vector['access_key'], ali_secret_key=vector['secret_key'])
+    if vector['security_token']:
+        credentials = dict(ali_sts_access_key=vector['access_key'], ali_sts_secret_key=vector['secret_key'],
+                           ali_sts_token=vector['security_token'])
+    app = EmulatorApp(credentials=credentials, now=lambda: signed_at(vector))
+    answer = app.handle(as_sent(make_request, vector))
+    assert (answer.status, answer.json()['Code']) == (404, 'InvalidApi.NotFound')
+    assert app.handle(as_sent(make_request, vector)).json()['Code'] == 'SignatureNonceUsed'
+    tampered = app.handle(as_sent(make_request, vector, body=b'{"count":3}'))
+    assert tampered.json()['Code'] == 'SignatureDoesNotMatch'
+    assert app.requests.snapshot()['routes'] == {'dataworks.unknown_roa_api': 3}

@@ -66,6 +66,9 @@ def dlf_path(name, project_id=NORTH):
     ("GET", "/", {"x-acs-action": "GetJobStatus", "x-acs-version": "2020-05-18"}, "dataworks.unknown_api"),
     ("GET", "/", {"x-acs-action": "ListJobs", "x-acs-version": "2024-05-18"}, "dataworks.unknown_api"),
     ("GET", "/", {}, None),
+    ("POST", "/clusters/c-1/nodepools", {"x-acs-action": "CreateClusterNodePool"}, "dataworks.unknown_roa_api"),
+    ("GET", "/v1/p/jobs/j", {"x-acs-action": "GetJobStatus"}, "ecs.show_job"),
+    ("GET", "/clusters/c-1", {}, None),
 ])
 def test_router_is_unambiguous(app, make_request, method, path, headers, route):
     found, _params, _known = app.router.resolve(make_request(method, path, headers=headers))

@@ -44,6 +44,11 @@ asynchronous job). The answer, HTTP 200, has the fields of the SDK's response mo
     {"RequestId": "...", "AsyncJob": {"Id", "Type": "Create", "Status": "Running", "Completed": false,
                                       "Progress": 0, "CreateTime": <epoch ms>}}
 
+An Alibaba call (an ``x-acs-action`` header) to any other path is a ROA-style call (the path names
+the resource, a body is JSON); DataWorks has none, so it gets ``InvalidApi.NotFound`` (404) - after
+the gateway has checked its signature over that path and the body's hash, so that a ROA client's
+signing is tested end to end (the real gateway's order of the two checks is not documented; guess).
+
 (``Error`` and ``Response`` are left out while the job runs; their presence, and every value shown,
 are our reading of the model, not of a printed example.) ``AsyncJob.Id`` is the ``JobId`` for
 ``GetJobStatus``; the job follows ``created_jobs.dataworks`` (default Running, then Success after 2 s).
@@ -144,6 +149,11 @@ def unknown_api(app, request, params, auth):  # pylint: disable=unused-argument
     return acs_error(request, *API_NOT_FOUND)
 
 
+def unknown_roa_api(app, request, params, auth):  # pylint: disable=unused-argument
+    """A ROA-style call, its signature accepted: no such API here."""
+    return acs_error(request, *API_NOT_FOUND)
+
+
 def _is_action(action):
     def test(request) -> bool:
         return (request.header("x-acs-action") or "").strip() == action and (request.header("x-acs-version") or "").strip() == VERSION
@@ -163,4 +173,6 @@ ROUTES: List[Route] = [
     Route("dataworks.import_workflow_definition", "*", "/", import_workflow_definition, auth="acs3", service=NAME,
           when=_is_action(IMPORT_ACTION), dialect="alibaba"),
     Route("dataworks.unknown_api", "*", "/", unknown_api, auth="none", when=_is_alibaba_call, dialect="alibaba"),
+    Route("dataworks.unknown_roa_api", "*", "/{path*}", unknown_roa_api, auth="acs3", service=NAME, when=_is_alibaba_call,
+          dialect="alibaba"),
 ]

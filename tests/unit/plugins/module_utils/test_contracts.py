@@ -8,6 +8,7 @@ import os
 import pytest
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._alibaba_cloud import Acs3Auth, AlibabaConventions
+from ansible_collections.jobwatch.cloud.plugins.module_utils._alibaba_request import AlibabaRequestApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._auth import Auth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._cfw_api import CfwJobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._conventions import Conventions
@@ -16,7 +17,9 @@ from ansible_collections.jobwatch.cloud.plugins.module_utils._dataworks_api impo
 from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_request import HuaweiRequestApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._request_task import RequestApi
 
 ACTION_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, os.pardir, os.pardir, 'plugins', 'action')
 
@@ -26,6 +29,13 @@ def test_a_job_api_provides_what_the_task_calls(api):
     assert issubclass(api, JobApi) and api.statuses and api.argument_spec
     for name in ('connect', 'fetch'):
         assert getattr(api, name) is not getattr(JobApi, name), '%s does not provide %s' % (api.__name__, name)
+
+
+@pytest.mark.parametrize('api', [AlibabaRequestApi, HuaweiRequestApi])
+def test_a_request_api_provides_what_the_task_calls(api):
+    assert issubclass(api, RequestApi) and api.argument_spec and api.reserved_headers
+    assert api.connect is not RequestApi.connect, '%s does not provide connect' % api.__name__
+    assert api.idempotency_header or api.idempotency_parameter
 
 
 @pytest.mark.parametrize('auth', [AkSkAuth, TokenAuth, PasswordAuth, Acs3Auth])
