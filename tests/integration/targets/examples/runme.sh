@@ -46,6 +46,12 @@ for playbook in "${examples}"/*.yml; do
 done
 # demo plus the four examples of creation then waiting, at least.
 [ "${count}" -ge 5 ] || fail "only ${count} example playbooks found in ${examples}"
+# Every creation is a signed call of the collection's request modules: no IAM token fetched for
+# ansible.builtin.uri, no signing script of the examples' own.
+if grep -lE 'X-Auth-Token|ansible\.builtin\.(uri|command|script)' "${examples}"/*.yml; then
+    fail "an example above still creates with uri, a token or a script of its own"
+fi
+[ ! -d "${examples}/files" ] || fail "docs/examples/files is back: $(ls "${examples}/files")"
 
 start_emulator role_jobs.json
 role_log="$(target_log role)"
