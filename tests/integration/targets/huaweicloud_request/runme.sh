@@ -12,6 +12,7 @@ log="$(target_log plays)"
 play_logged "${log}" -i ../../inventory main.yml "$@"
 
 # The secret the play signs with, and the wrong one it tries: neither may appear in the -vvv output.
-assert_no_secret_in "${log}" emulator-secret-key-0000000000000000
+assert_no_secret_in "${log}" emulator-secret-key-0000000000000000 emulator-temp-secret-00000000000000000 \
+    emulator-security-token-0001 demo-password-1
 assert_no_secret_in "${log}" wrong-secret-key-111111111111111111
 exit_with_play_status
