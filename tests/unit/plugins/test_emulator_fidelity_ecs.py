@@ -122,3 +122,46 @@ def test_job_of_another_project_is_refused(emulator):
     with pytest.raises(sdk_exceptions.ClientRequestException) as missing:
         show_job(client, "job-in-ap-southeast-1")
     assert missing.value.error_code == "Common.0011"
+
+
+# --- the creation call: CreateServers (POST /v1/{project_id}/cloudservers) -------------------------
+
+def create_servers(client, name="web 服务器", count=2):
+    """The SDK's own CreateServers: it signs the JSON body's hash, as the gateway checks it."""
+    server = ecs_v2.PrePaidServer(
+        name=name, count=count, image_ref="1ce5800d-0f7a-4a0d-b1d2-2a1d2f6e1a3b", flavor_ref="s6.small.1",
+        vpcid="0dae26c9-9a9d-4c9a-8a8c-2f9d3c3b5f6e", nics=[ecs_v2.PrePaidServerNic(subnet_id="7a5a2b0e-6b1c-4f1e-9d3e-1a2b3c4d5e6f")],
+        root_volume=ecs_v2.PrePaidServerRootVolume(volumetype="SSD"))
+    return client.create_servers(ecs_v2.CreateServersRequest(body=ecs_v2.CreateServersRequestBody(server=server)))
+
+
+def ecs_jobs(emu):
+    return len(emu.app.jobs.of_service("ecs"))
+
+
+@pytest.mark.parametrize("temporary", [False, True], ids=["permanent", "temporary"])
+def test_official_client_create_servers_is_accepted_and_its_job_found(emulator, temporary):
+    if temporary:
+        credentials = sdk_credentials.BasicCredentials(CREDS.temporary_access_key, CREDS.temporary_secret_key, NORTH)
+        credentials = credentials.with_security_token(CREDS.security_token)
+    else:
+        credentials = sdk_credentials.BasicCredentials(CREDS.access_key, CREDS.secret_key, NORTH)
+    client = ecs_client(emulator, credentials)
+    before = ecs_jobs(emulator)
+
+    created = create_servers(client)
+
+    assert created.status_code == 200
+    assert len(created.server_ids) == 2 and len(created.job_id) == 32
+    assert ecs_jobs(emulator) == before + 1
+    job = show_job(client, created.job_id)
+    assert job.job_type == "createServer" and job.status in ("INIT", "RUNNING", "SUCCESS")
+
+
+def test_official_client_create_servers_with_a_tampered_secret_creates_nothing(emulator):
+    client = ecs_client(emulator, sdk_credentials.BasicCredentials(CREDS.access_key, CREDS.secret_key[:-1] + "X", NORTH))
+    before = ecs_jobs(emulator)
+    with pytest.raises(sdk_exceptions.ClientRequestException) as refused:
+        create_servers(client)
+    assert (refused.value.status_code, refused.value.error_code) == (401, "APIGW.0301")
+    assert ecs_jobs(emulator) == before
