@@ -8,6 +8,7 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.jobwatch.cloud.plugins.module_utils._acs3_signer import sign
 from ansible_collections.jobwatch.cloud.plugins.module_utils._auth import Auth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import check_text
+from ansible_collections.jobwatch.cloud.plugins.module_utils._connection import Connection
 from ansible_collections.jobwatch.cloud.plugins.module_utils._conventions import Conventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import text, text_at
@@ -108,7 +109,7 @@ class Acs3Auth(Auth):
         return 'Check access_key and secret_key; STS credentials (access keys starting STS.) also need security_token'
 
 
-class AlibabaConnection:
+class AlibabaConnection(Connection):
     """Signed RPC-style calls (``GET /`` with the action in headers) to one Alibaba product."""
 
     def __init__(self, params, product, endpoint_map=None):
@@ -124,9 +125,10 @@ class AlibabaConnection:
         self.http = HttpClient(AlibabaConventions(), **http_settings(params))
         self.auth = Acs3Auth(params['access_key'], params['secret_key'], params.get('security_token'))
 
-    @staticmethod
-    def prepare(deadline=None):  # pylint: disable=unused-argument
-        """Nothing to settle before polling: every request carries its own signature."""
+    # prepare: nothing to settle before polling, every request carries its own signature.
+
+    def url(self, path, deadline=None, send=True):  # pylint: disable=unused-argument
+        return self.endpoint + path
 
     def call(self, action, version, query, what, deadline=None, answer_problem=None):
         headers = {'x-acs-action': action, 'x-acs-version': version, 'Accept': 'application/json'}

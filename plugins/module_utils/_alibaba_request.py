@@ -25,13 +25,6 @@ FORM = 'application/x-www-form-urlencoded'
 JSON = 'application/json; charset=utf-8'
 
 
-class AlibabaRequestConnection(AlibabaConnection):
-    """An AlibabaConnection that builds the URL of any path of the product."""
-
-    def url(self, path, deadline=None, send=True):  # pylint: disable=unused-argument
-        return self.endpoint + path
-
-
 class AlibabaRequestApi(RequestApi):
     argument_spec = dict(
         ARGUMENT_SPEC,
@@ -91,4 +84,4 @@ class AlibabaRequestApi(RequestApi):
         return headers
 
     def connect(self, params, on_secret):
-        return AlibabaRequestConnection(params, params.get('product') or 'PRODUCT')
+        return AlibabaConnection(params, params.get('product') or 'PRODUCT')

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._checks import check_text
+from ansible_collections.jobwatch.cloud.plugins.module_utils._connection import Connection
 from ansible_collections.jobwatch.cloud.plugins.module_utils._conventions import Conventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._errors import JobwatchError
 from ansible_collections.jobwatch.cloud.plugins.module_utils._fields import dicts_at, text, text_at
@@ -155,7 +156,7 @@ def default_cloud(region):
     return 'myhuaweicloud.eu' if region and region.startswith('eu-west-1') else 'myhuaweicloud.com'
 
 
-class HuaweiConnection:
+class HuaweiConnection(Connection):
     """An authenticated way to GET one Huawei service's project-scoped resources."""
 
     def __init__(self, params, service, on_secret, busy_codes=()):
@@ -228,6 +229,14 @@ class HuaweiConnection:
                 self.region, ', '.join(text_at(project, 'id') for project in projects)), request_id=reply.request_id,
                 hint='Give project_id: the one the job belongs to')
         return text_at(projects[0], 'id')
+
+    def url(self, path, deadline=None, send=True):
+        """``path`` with ``{project_id}`` filled in (looked up when not given, if a read can find it)."""
+        if '{project_id}' in path or self.params.get('project_id'):
+            if send or not isinstance(self.auth, PasswordAuth):
+                path = path.replace('{project_id}', quote(self.resolve_project_id(deadline), safe='~'))
+            # In check mode a password login (a POST) is not made: the URL keeps its placeholder.
+        return self.endpoint + path
 
     def get(self, path, what, deadline=None, headers=None, answer_problem=None, **segments):
         """GET ``path`` (a template such as ``/v1/{project_id}/jobs/{job_id}``); each value fills one segment."""

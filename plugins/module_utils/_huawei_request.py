@@ -3,24 +3,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """huaweicloud_request: one signed call to any Huawei Cloud API (the cloud's part; the rest is _request_task.py)."""
 
-from urllib.parse import quote
-
-from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import PasswordAuth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import ARGUMENT_SPEC, CONSTRAINTS, HuaweiConnection, check_options
 from ansible_collections.jobwatch.cloud.plugins.module_utils._options import check_host_label
 from ansible_collections.jobwatch.cloud.plugins.module_utils._request_task import RequestApi
-
-
-class HuaweiRequestConnection(HuaweiConnection):
-    """A HuaweiConnection that builds the URL of any path of the service."""
-
-    def url(self, path, deadline=None, send=True):
-        """``path`` with ``{project_id}`` filled in (looked up when not given, if a read can find it)."""
-        if '{project_id}' in path or self.params.get('project_id'):
-            if send or not isinstance(self.auth, PasswordAuth):
-                path = path.replace('{project_id}', quote(self.resolve_project_id(deadline), safe='~'))
-            # In check mode a password login (a POST) is not made: the URL keeps its placeholder.
-        return self.endpoint + path
 
 
 class HuaweiRequestApi(RequestApi):
@@ -37,4 +22,4 @@ class HuaweiRequestApi(RequestApi):
         check_host_label(params, 'service', 'ecs or dataarts', 'ecs for https://ecs.REGION.CLOUD')
 
     def connect(self, params, on_secret):
-        return HuaweiRequestConnection(params, params.get('service') or 'SERVICE', on_secret)
+        return HuaweiConnection(params, params.get('service') or 'SERVICE', on_secret)

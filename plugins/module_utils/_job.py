@@ -87,11 +87,9 @@ class JobApi:
         """
 
     def connect(self, params, on_secret):
-        """A connection for these validated ``params``, made once per task before any request; the cloud base provides it.
-
-        The connection has ``http`` (the HttpClient every request goes through) and ``prepare(deadline)``
-        (what every poll shares, settled once before they start: a login, a project id). ``on_secret(value)``
-        is told each secret learnt on the way (a login token), to be masked in every output.
+        """A Connection (_connection.py) for these validated ``params``, made once per task before any
+        request; the cloud base provides it. ``on_secret(value)`` is told each secret learnt on the way
+        (a login token), to be masked in every output.
         """
         raise NotImplementedError
 

@@ -108,8 +108,7 @@ class RequestApi:
         return {}
 
     def connect(self, params, on_secret):
-        """A connection with ``http`` (an HttpClient), ``url(path, deadline, send)`` (the URL of ``path``
-        with its placeholders filled; ``send`` false: without sending anything but a read) and ``auth``."""
+        """A Connection (_connection.py) for these validated ``params``; ``on_secret`` as for JobApi.connect."""
         raise NotImplementedError
 
 

@@ -7,16 +7,17 @@ import os
 
 import pytest
 
-from ansible_collections.jobwatch.cloud.plugins.module_utils._alibaba_cloud import Acs3Auth, AlibabaConventions
+from ansible_collections.jobwatch.cloud.plugins.module_utils._alibaba_cloud import Acs3Auth, AlibabaConnection, AlibabaConventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._alibaba_request import AlibabaRequestApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._auth import Auth
 from ansible_collections.jobwatch.cloud.plugins.module_utils._cfw_api import CfwJobApi
+from ansible_collections.jobwatch.cloud.plugins.module_utils._connection import Connection
 from ansible_collections.jobwatch.cloud.plugins.module_utils._conventions import Conventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._dataarts_api import DataArtsJobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._dataworks_api import DataWorksJobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._ecs_api import EcsJobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_auth import AkSkAuth, PasswordAuth, TokenAuth
-from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConventions
+from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_cloud import HuaweiConnection, HuaweiConventions
 from ansible_collections.jobwatch.cloud.plugins.module_utils._huawei_request import HuaweiRequestApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._job import JobApi
 from ansible_collections.jobwatch.cloud.plugins.module_utils._request_task import RequestApi
@@ -50,6 +51,22 @@ def test_a_clouds_conventions_provide_what_the_client_calls(conventions):
     assert issubclass(conventions, Conventions)
     for name in ('request_id', 'read_error', 'is_throttled', 'is_transient'):
         assert getattr(conventions, name) is not getattr(Conventions, name), '%s does not provide %s' % (conventions.__name__, name)
+
+
+@pytest.mark.parametrize('connection', [HuaweiConnection, AlibabaConnection])
+def test_a_clouds_connection_provides_what_the_tasks_use(connection):
+    assert issubclass(connection, Connection)
+    assert connection.url is not Connection.url, '%s does not provide url' % connection.__name__
+
+
+@pytest.mark.parametrize('api', [CfwJobApi, DataArtsJobApi, DataWorksJobApi, EcsJobApi, AlibabaRequestApi, HuaweiRequestApi])
+def test_every_api_connects_with_a_connection_and_its_http_and_auth(api):
+    params = {'endpoint': 'https://127.0.0.1:1', 'project_id': '0123456789abcdef0123456789abcdef', 'access_key': 'AK',
+              'secret_key': 'SK', 'region': None, 'timeout': 5, 'validate_certs': True}
+    connection = api().connect(params, on_secret=lambda value: None)
+    assert isinstance(connection, Connection)
+    assert connection.http is not None and connection.auth is not None
+    assert connection.url('/x') == 'https://127.0.0.1:1/x'
 
 
 @pytest.mark.parametrize('name', sorted(name for name in os.listdir(ACTION_DIR) if name.endswith('.py')))
