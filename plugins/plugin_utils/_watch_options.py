@@ -41,7 +41,9 @@ class WatchOptions:
 
 def watch_options(args):
     """WatchOptions from an event source's ``args``; a JobwatchError naming what is wrong, before any request."""
-    args = {name: value for name, value in (args or {}).items() if not name.startswith(RULEBOOK_PREFIX)}
+    # A rulebook has no ``omit``: an empty value (endpoint: "{{ url | default('') }}") is an option not given.
+    args = {name: value for name, value in (args or {}).items()
+            if not name.startswith(RULEBOOK_PREFIX) and value is not None and value != ''}
     service = args.pop('service', None)
     if service not in SERVICES:
         raise JobwatchError('check service', 'service must be one of %s, got %r' % (', '.join(sorted(SERVICES)), service))

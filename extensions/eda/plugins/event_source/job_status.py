@@ -29,7 +29,7 @@ description:
   - Throttling, 5xx answers and dropped connections never end the watch - the job is asked again later, at the pace
     the cloud accepts. A job the cloud no longer knows makes an event with RV(jobwatch.state) V(gone). Refused
     credentials or rights end it with the cloud's message.
-  - Each event is C({"jobwatch": {...}}) with C(service), C(job_id) (C(job_name) for DataArts), C(status),
+  - Each event has one key, C(jobwatch), holding C(service), C(job_id) (C(job_name) for DataArts), C(status),
     C(state), C(previous_status), C(finished), C(succeeded), C(job) (the API's answer, keys in snake_case),
     C(request_id), and the module's extra results (C(server_ids) for ECS, C(nodes) for DataArts). A job that is
     gone has C(status) null, C(state) V(gone) and C(msg).
