@@ -6,6 +6,7 @@
 import asyncio
 import os
 import runpy
+import sys
 import time
 
 import pytest
@@ -24,6 +25,20 @@ PLUGIN = os.path.abspath(job_status.__file__)
 def _emulator():
     with Emulator() as emu:
         yield emu
+
+
+def run_path():
+    """The plugin's namespace, loaded as ansible-rulebook loads it: runpy.run_path, by its path."""
+    # Under ansible-test the collection loader's path hook would claim the file (as a package
+    # directory); in ansible-rulebook no hook does, and run_path runs the file as a script.
+    cache, sys.path_importer_cache[PLUGIN] = sys.path_importer_cache.get(PLUGIN), None
+    try:
+        return runpy.run_path(PLUGIN)
+    finally:
+        if cache is None:
+            sys.path_importer_cache.pop(PLUGIN, None)
+        else:
+            sys.path_importer_cache[PLUGIN] = cache
 
 
 def args_for(emu, **args):
@@ -56,7 +71,7 @@ def watch(main, args, timeout=20.0):
 
 
 def test_rulebook_loads_it_by_path_and_finds_an_async_main():
-    module = runpy.run_path(PLUGIN)
+    module = run_path()
     assert asyncio.iscoroutinefunction(module['main'])
     docs = yaml.safe_load(module['DOCUMENTATION'])
     assert {'service', 'job_id', 'job_ids', 'job_name', 'job_names', 'interval'} <= set(docs['options'])
@@ -69,7 +84,7 @@ def test_events_in_order_through_throttling_dropped_connections_and_5xx(emulator
               {'kind': 'slow', 'delay': 1.0}]
     emulator.add_jobs([{'service': 'ecs', 'id': 'job-1', 'timeline': [['INIT', 0], ['RUNNING', 0.7], ['SUCCESS', 8]],
                         'faults': faults}])
-    main = runpy.run_path(PLUGIN)['main']
+    main = run_path()['main']
     events, longest_stall = watch(main, args_for(emulator, service='ecs', job_id='job-1', interval=0.5))
     assert [(event['previous_status'], event['status']) for event in events] == [
         (None, 'INIT'), ('INIT', 'RUNNING'), ('RUNNING', 'SUCCESS')]
