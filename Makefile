@@ -217,7 +217,7 @@ eda: venv $(EDA_STAMP)
 
 # The rulebook example as a user runs it: the built collection installed into $(EDA_VENV)/collections,
 # the emulator around ansible-rulebook; it ends when the ECS job has ended (about 25 s).
-EDA_DEMO_ENV := ANSIBLE_COLLECTIONS_PATH=$(EDA_VENV)/collections PATH=$(abspath $(EDA_VENV))/bin:$$PATH \
+EDA_DEMO_ENV := ANSIBLE_COLLECTIONS_PATH=$(abspath $(EDA_VENV)/collections) PATH=$(abspath $(EDA_VENV))/bin:$$PATH \
 	ANSIBLE_LOCALHOST_WARNING=false PYTHONPATH=tests/emulator \
 	HW_ACCESS_KEY=EMULATORAK0000000001 HW_SECRET_KEY=emulator-secret-key-0000000000000000 \
 	HW_REGION_NAME=cn-north-4 HW_PROJECT_ID=0123456789abcdef0123456789abcdef \
