@@ -68,4 +68,3 @@ def watch_options(args):
     api.check_params(params)
     job_ids = checked_job_ids(api, params)
     return WatchOptions(api, service, params, params.pop('interval'), job_ids, secrets)
-

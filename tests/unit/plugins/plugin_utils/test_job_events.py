@@ -82,7 +82,7 @@ class Scripted:
         self.threads.add(threading.current_thread().name)
         elapsed = self.clock.now - self.start
         self.asked.append((elapsed, job_id))
-        fault = self.faults.get(job_id, {}).get(len([1 for _, asked in self.asked if asked == job_id]))
+        fault = self.faults.get(job_id, {}).get(sum(1 for entry in self.asked if entry[1] == job_id))
         if fault:
             raise fault(job_id)
         now = [step for moment, step in self.timelines[job_id] if moment <= elapsed][-1]
@@ -158,7 +158,7 @@ def test_one_event_per_change_in_order_and_the_watch_ends_with_the_job(clock):
 def test_pauses_follow_the_waits_schedule_capped_at_30_s_while_running_and_60_s_in_a_steady_status(clock):
     api = ScriptedDataArts().script(clock, {'job_sms': [(0, 'STARTING'), (400, 'NORMAL')]})
     run_watch(clock, options_for(api, job_name='job_sms'), until=clock.now + 2000)
-    moments = [moment for moment, _ in api.asked]
+    moments = [entry[0] for entry in api.asked]
     gaps = [round(later - earlier, 3) for earlier, later in zip(moments, moments[1:])]
     assert gaps[:10] == [1.0] * 10          # a tenth of the time since the last change, at least 1 s
     starting = [gap for moment, gap in zip(moments, gaps) if moment < 400]
@@ -171,7 +171,7 @@ def test_pauses_follow_the_waits_schedule_capped_at_30_s_while_running_and_60_s_
 def test_an_interval_replaces_the_schedule(clock):
     api = ScriptedEcs().script(clock, {'job-1': [(0, 'RUNNING'), (100, 'SUCCESS')]})
     run_watch(clock, options_for(api, job_id='job-1', interval=7.5))
-    moments = [moment for moment, _ in api.asked]
+    moments = [entry[0] for entry in api.asked]
     assert {round(later - earlier, 3) for earlier, later in zip(moments, moments[1:])} == {7.5}
 
 

@@ -98,7 +98,7 @@ def test_events_in_order_through_throttling_dropped_connections_and_5xx(emulator
 def test_a_deleted_job_is_an_event_and_a_real_time_job_goes_on(emulator):
     emulator.add_jobs([{'service': 'ecs', 'id': 'job-2', 'timeline': [['RUNNING', 0]], 'faults': [{'kind': 'gone', 'after': 2}]},
                        {'service': 'dataarts', 'name': 'job_sms', 'timeline': [['NORMAL', 0], ['EXCEPTION', 1]]}])
-    events, _ = watch(job_status.main, args_for(emulator, service='ecs', job_id='job-2', interval=0.5))
+    events = watch(job_status.main, args_for(emulator, service='ecs', job_id='job-2', interval=0.5))[0]
     assert [event['state'] for event in events] == ['running', 'gone']
     assert events[-1]['msg'].startswith('ECS job job-2 disappeared (last seen RUNNING)')
     with pytest.raises(asyncio.TimeoutError):
