@@ -95,6 +95,15 @@ def test_events_in_order_through_throttling_dropped_connections_and_5xx(emulator
     assert CREDS.secret_key not in repr(events)
 
 
+def test_a_quota_slows_the_watch_down_and_never_ends_it():
+    # Two requests in 3 s per credential, for a watch that would ask twice a second.
+    jobs = [{'service': 'ecs', 'id': 'job-3', 'timeline': [['INIT', 0], ['RUNNING', 1], ['SUCCESS', 7]]}]
+    with Emulator(jobs=jobs, quotas=[{'limit': 2, 'window': 3, 'service': 'ecs'}]) as emulator:
+        events = watch(job_status.main, args_for(emulator, service='ecs', job_id='job-3', interval=0.5))[0]
+        assert [event['status'] for event in events] == ['INIT', 'RUNNING', 'SUCCESS']
+        assert emulator.requests()['throttled'] >= 1
+
+
 def test_a_deleted_job_is_an_event_and_a_real_time_job_goes_on(emulator):
     emulator.add_jobs([{'service': 'ecs', 'id': 'job-2', 'timeline': [['RUNNING', 0]], 'faults': [{'kind': 'gone', 'after': 2}]},
                        {'service': 'dataarts', 'name': 'job_sms', 'timeline': [['NORMAL', 0], ['EXCEPTION', 1]]}])
