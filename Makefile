@@ -216,12 +216,12 @@ eda: venv $(EDA_STAMP)
 	$(EDA_VENV)/bin/python hacking/eda/check_rulebook.py --collections $(EDA_COLLECTIONS) --bin $(EDA_VENV)/bin
 
 # The rulebook example as a user runs it: the built collection installed into $(EDA_VENV)/collections,
-# the emulator around ansible-rulebook; it ends when the ECS job has ended (about 25 s).
+# the emulator around ansible-rulebook; it ends when the ECS job has ended (about 30 s).
 EDA_DEMO_ENV := ANSIBLE_COLLECTIONS_PATH=$(abspath $(EDA_VENV)/collections) PATH=$(abspath $(EDA_VENV))/bin:$$PATH \
 	ANSIBLE_LOCALHOST_WARNING=false PYTHONPATH=tests/emulator \
 	HW_ACCESS_KEY=EMULATORAK0000000001 HW_SECRET_KEY=emulator-secret-key-0000000000000000 \
 	HW_REGION_NAME=cn-north-4 HW_PROJECT_ID=0123456789abcdef0123456789abcdef \
-	$(if $(JAVA_HOME),,JAVA_HOME=$(firstword $(wildcard /usr/lib/jvm/java-17*)))
+	$(if $(JAVA_HOME),,$(addprefix JAVA_HOME=,$(firstword $(wildcard /usr/lib/jvm/java-17*))))
 eda-demo: build $(EDA_STAMP)
 	@echo '== installing the collection into $(EDA_VENV)/collections'
 	$(EDA_VENV)/bin/ansible-galaxy collection install --force -p $(EDA_VENV)/collections $(BUILD_DIR)/*.tar.gz

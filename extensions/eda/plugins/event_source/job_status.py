@@ -119,7 +119,7 @@ EXAMPLES = r'''
           - ff80808288d41e1b018a1b0b3d7e0f51
   rules:
     - name: The servers are there
-      condition: event.jobwatch.finished == true and event.jobwatch.state == "succeeded"
+      condition: event.jobwatch.state == "succeeded"
       action:
         run_playbook:
           name: configure_servers.yml
