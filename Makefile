@@ -61,6 +61,12 @@ DOCS_TOOLS ?= hacking/docs/requirements.txt
 DOCS_STAMP := $(DOCS_VENV)/.installed
 # Where `make ee` writes the execution environment definition and its build context.
 EE_DIR = $(BUILD_DIR)/ee
+# Event-Driven Ansible: ansible-rulebook pinned in $(EDA_TOOLS), in a venv of its own (it brings
+# ansible-runner and a Java rule engine); the collection is synced into $(EDA_COLLECTIONS).
+EDA_VENV ?= .venv-eda
+EDA_TOOLS ?= tests/requirements-eda.txt
+EDA_STAMP := $(EDA_VENV)/.installed
+EDA_COLLECTIONS = $(BUILD_DIR)/eda
 
 # ansible-test integration runs in a copy of its own, so that it can run beside the checks that use
 # $(BUILD_DIR)/ansible_collections/ (see `make test`).
@@ -70,7 +76,7 @@ INTEGRATION_BUILD_DIR ?= $(BUILD_DIR)/integration
 # One target at a time, in the order written, even under -j (`make test` runs its own lanes).
 .NOTPARALLEL:
 .DELETE_ON_ERROR:
-.PHONY: help venv lint sanity units integration docs-lint changelog-lint test test-setup build demo clean
+.PHONY: help venv lint sanity units integration docs-lint changelog-lint test test-setup build demo eda eda-demo clean
 
 help:
 	@echo 'make demo            build and install the collection, run the demo playbook against the emulator'
@@ -79,6 +85,8 @@ help:
 	@echo 'make venv            create $(VENV) with the pinned tools from $(TOOLS)'
 	@echo 'make lint|sanity|units|integration|docs-lint|changelog-lint   one check (lint: ruff)'
 	@echo 'make integration-a|integration-b   the integration targets in the two parts make test runs at once'
+	@echo 'make eda             run the rulebook example with ansible-rulebook against the emulator, check its actions fired'
+	@echo 'make eda-demo        the same, its output on the console (needs Java 17)'
 	@echo 'make ansible-lint    ansible-lint, production profile, on roles/, docs/examples/, galaxy.yml, meta/'
 	@echo 'make sanity-<ver>    ansible-test sanity with ansible-core <ver> on Python $(CORE_PYTHON); <ver>: $(CORE_VERSIONS)'
 	@echo 'make galaxy-importer build the tarball and import it with galaxy-importer, as Galaxy does'
@@ -107,14 +115,14 @@ $(STAMP): $(TOOLS) requirements.txt
 # lanes run at the same time: the integration targets in two parts (integration-a, integration-b:
 # they wait on emulated jobs and retry pauses much of the time), beside the other checks, cheapest
 # first. Every check runs, also after one failed; the exit code is 1 when any failed.
-TEST_LANES = integration-a integration-b \
+TEST_LANES = integration-a,eda integration-b \
 	lint,changelog-lint,docs-lint,ansible-lint,sanity,units,$(subst $(eval) ,$(comma),$(SANITY_CORES)),galaxy-importer,ee,docs
 comma := ,
 test:
 	@$(PYTHON) hacking/run_checks.py --make '$(MAKE)' --first test-setup $(TEST_LANES)
 
 # Every venv the checks use, made before the checks run side by side.
-test-setup: venv $(ECO_STAMP) $(DOCS_STAMP) $(CORE_STAMPS)
+test-setup: venv $(ECO_STAMP) $(DOCS_STAMP) $(EDA_STAMP) $(CORE_STAMPS)
 
 # One Python style (ruff.toml) for plugins, tests, the emulator and hacking.
 lint: venv
@@ -188,6 +196,39 @@ demo: build
 	@echo '== running docs/examples/demo.yml against the emulator'
 	$(DEMO_ENV) $(VENV_PY) -m jobwatch_emulator --jobs docs/examples/demo_jobs.json -- \
 		$(VENV)/bin/ansible-playbook docs/examples/demo.yml
+
+# ---------------------------------------------------------------------------------------------
+# Event-Driven Ansible: the event source jobwatch.cloud.job_status under ansible-rulebook.
+
+$(EDA_STAMP): $(EDA_TOOLS) $(TOOLS)
+	@echo '== creating $(EDA_VENV) with $(PYTHON) and the tools pinned in $(EDA_TOOLS)'
+	$(PYTHON) -m venv $(EDA_VENV)
+	$(EDA_VENV)/bin/python -m pip install --quiet --progress-bar off --disable-pip-version-check -r $(EDA_TOOLS) -c $(TOOLS)
+	@touch $@
+
+# The rulebook example (docs/examples/rulebooks/job_status.yml) against the emulator
+# (hacking/eda/check_rulebook.py): the failed DataArts job is started again, the follow-up
+# playbook runs when the ECS job ends, no secret in the output. The event source's unit tests
+# run with `make units`.
+eda: venv $(EDA_STAMP)
+	@echo '== ansible-rulebook: docs/examples/rulebooks/job_status.yml against the emulator'
+	$(VENV_PY) hacking/ansible_test_offline.py --build-dir $(EDA_COLLECTIONS) --sync-only >/dev/null
+	$(EDA_VENV)/bin/python hacking/eda/check_rulebook.py --collections $(EDA_COLLECTIONS) --bin $(EDA_VENV)/bin
+
+# The rulebook example as a user runs it: the built collection installed into $(EDA_VENV)/collections,
+# the emulator around ansible-rulebook; it ends when the ECS job has ended (about 30 s).
+EDA_DEMO_ENV := ANSIBLE_COLLECTIONS_PATH=$(abspath $(EDA_VENV)/collections) PATH=$(abspath $(EDA_VENV))/bin:$$PATH \
+	ANSIBLE_LOCALHOST_WARNING=false PYTHONPATH=tests/emulator \
+	HW_ACCESS_KEY=EMULATORAK0000000001 HW_SECRET_KEY=emulator-secret-key-0000000000000000 \
+	HW_REGION_NAME=cn-north-4 HW_PROJECT_ID=0123456789abcdef0123456789abcdef \
+	$(if $(JAVA_HOME),,$(addprefix JAVA_HOME=,$(firstword $(wildcard /usr/lib/jvm/java-17*))))
+eda-demo: build $(EDA_STAMP)
+	@echo '== installing the collection into $(EDA_VENV)/collections'
+	$(EDA_VENV)/bin/ansible-galaxy collection install --force -p $(EDA_VENV)/collections $(BUILD_DIR)/*.tar.gz
+	@echo '== ansible-rulebook: docs/examples/rulebooks/job_status.yml against the emulator (emulator credentials, not secrets)'
+	$(EDA_DEMO_ENV) $(EDA_VENV)/bin/python -m jobwatch_emulator --jobs docs/examples/eda/job_status_jobs.json -- \
+		ansible-rulebook --rulebook docs/examples/rulebooks/job_status.yml --inventory docs/examples/eda/inventory.ini \
+		--vars docs/examples/eda/job_status_vars.yml --env-vars JOBWATCH_EMULATOR_URL --print-events --shutdown-delay 30
 
 # ---------------------------------------------------------------------------------------------
 # Ecosystem checks: what Galaxy, ansible-lint, other ansible-core lines and ansible-builder say
@@ -281,4 +322,4 @@ bench:
 # ~/.ansible/test (ansible-test's shared caches and venvs) is left alone on purpose.
 clean:
 	rm -rf $(VENV) $(BUILD_DIR) tests/output tests/integration/inventory
-	rm -rf $(ECO_VENV) $(DOCS_VENV) $(addprefix .venv-,$(CORE_VERSIONS)) docs/build
+	rm -rf $(ECO_VENV) $(DOCS_VENV) $(EDA_VENV) $(addprefix .venv-,$(CORE_VERSIONS)) docs/build

@@ -30,6 +30,8 @@ class DataArtsJobApi(HuaweiJobApi):
         'STOPPING': (RUNNING, False),
         'STOPPED': (STOPPED, True),
     }
+    # A stopped or failed real-time job can be started again: never done for a watcher.
+    restartable = True
     # A running job can still fail or be stopped; a failed one can be stopped.
     leads_to = {'NORMAL': ('EXCEPTION', 'STOPPING', 'STOPPED'), 'EXCEPTION': ('STOPPING', 'STOPPED')}
 

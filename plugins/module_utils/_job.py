@@ -40,6 +40,9 @@ class JobApi:
     statuses = {}            # status as the API spells it -> (state, finished: will not change by itself)
     blocked_reasons = {}     # status -> why a wait cannot go on by itself
     leads_to = {}            # final status -> statuses it can still move to (default: none)
+    # A job that can always be started again (a real-time job that failed or was stopped): an event
+    # watcher keeps watching it, whatever its status.
+    restartable = False
     gone_codes = ()          # error codes meaning "no such job" (besides HTTP 404)
     wrong_address_codes = ()  # error codes (even with HTTP 404) meaning the request went astray: no API there
     # The module's options: the cloud's (credentials, region: set by the cloud base class), the API's

@@ -35,6 +35,18 @@ def argument_spec(api):
     return spec, constraints
 
 
+def checked_job_ids(api, params):
+    """The ids of ``job_id`` or ``job_ids`` (``job_name``...), each checked, or a JobwatchError before any request."""
+    if params[api.ids_option] is None:
+        return [api.check_id(params[api.id_option])]
+    job_ids = [api.check_id(value, api.ids_option) for value in params[api.ids_option]]
+    if not job_ids:
+        raise JobwatchError('check %s' % api.ids_option, '%s is empty' % api.ids_option)
+    if len(set(job_ids)) != len(job_ids):
+        raise JobwatchError('check %s' % api.ids_option, '%s names a job twice' % api.ids_option)
+    return job_ids
+
+
 class JobTask(TaskBase):
     """Checks the input, asks or waits, and builds the result of one task."""
 
@@ -51,7 +63,7 @@ class JobTask(TaskBase):
         api, params = self.api, self.params
         # Every check on the input comes before the first request.
         single = params[api.ids_option] is None
-        job_ids = self._job_ids(single)
+        job_ids = checked_job_ids(api, params)
         goal = WaitGoal(api, params['wait_for'])
         waiting = params['wait'] or bool(params['wait_for'])
         check_wait(params, waiting)
@@ -83,17 +95,6 @@ class JobTask(TaskBase):
 
         waiter.watch(poll, watches)
         return self._finish_one(watches[0], waiting) if single else self._finish_many(watches, waiting)
-
-    def _job_ids(self, single):
-        api, params = self.api, self.params
-        if single:
-            return [api.check_id(params[api.id_option])]
-        job_ids = [api.check_id(value, api.ids_option) for value in params[api.ids_option]]
-        if not job_ids:
-            raise JobwatchError('check %s' % api.ids_option, '%s is empty' % api.ids_option)
-        if len(set(job_ids)) != len(job_ids):
-            raise JobwatchError('check %s' % api.ids_option, '%s names a job twice' % api.ids_option)
-        return job_ids
 
     def _report(self, watch, waiting):
         """The single-job result keys of one watch: the keys every module returns, its elapsed time and polls."""
