@@ -62,7 +62,7 @@ def test_before_data_tagging_templated_text_reaches_the_checks_as_plain_str():
             'headers': {AnsibleUnsafeText('k'): AnsibleUnsafeText('v')}, 'wait': True, 'timeout': 5, 'cloud': None}
     plain = _core_compat.as_module_args(args)
     assert plain == dict(args, job_ids=['a'])
-    assert type(plain['job_id']) is str and type(plain['job_ids'][0]) is str and type(plain['body']) is bytes
+    assert [type(plain['job_id']), type(plain['job_ids'][0]), type(plain['body'])] == [str, str, bytes]
     assert [type(item) for item in plain['headers'].popitem()] == [str, str]
 
 
