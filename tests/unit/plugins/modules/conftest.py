@@ -7,9 +7,8 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.jobwatch.cloud.plugins.module_utils import _alibaba_cloud, _huawei_cloud
+from ansible_collections.jobwatch.cloud.plugins.plugin_utils._core_compat import patch_module_args
 
 
 @pytest.fixture(autouse=True)

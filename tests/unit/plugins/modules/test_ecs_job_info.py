@@ -236,7 +236,10 @@ def test_unsafe_input_is_refused_before_any_request_without_showing_a_secret(ser
     args = {key: value for key, value in module_args(server, **change).items() if value is not None}
     result = run_module(args, capsys)
     assert result['failed'] is True
-    assert words in result['msg']
+    # From ansible-core 2.21 a module refuses a NUL in any argument itself, when it logs its
+    # invocation to syslog (before any check of ours).
+    nul_refused = any('\x00' in str(value) for value in args.values()) and 'embedded null character' in result['msg']
+    assert words in result['msg'] or nul_refused
     assert server.requests == []
     # The URL's password is the user's own text in the invocation, never in a message.
     assert not [secret for secret in (SECRET, 'demo-password-1', 'hunter2', 'tok-en-0001', 'MIItoken-0001') if secret in result['msg']]
