@@ -180,7 +180,7 @@ $(LINE_UNITS): units-%: .venv-%/.installed
 	@echo '== ansible-test units with ansible-core $* on Python $(call line_python,$*)'
 	$(call line_test,$*,core-$*) units $(AT_OPTS)
 
-# Each target prints a line per play; the plays' -vvv output is in tests/output/integration-logs/<target>/.
+# Each target prints a line per play; the plays' -vvv output is in tests/output/integration-logs/<line>/<target>/.
 # Every target runs, also after one failed (ansible-test lists the failed ones at the end). Each
 # run has a copy of its own, so that it can run beside the other checks.
 INTEGRATION_OPTS = $(AT_OPTS) --continue-on-error

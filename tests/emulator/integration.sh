@@ -18,7 +18,8 @@
 # The plays' -vvv output goes to log files only (the console gets a line per play), so that a run
 # stays readable and the leak checks can read every line. They are written to tests/output/
 # integration-logs/<target>/ of the collection ansible-test runs on; hacking/ansible_test_offline.py
-# links that directory of its copy to the work tree's, and the path printed is the one resolved.
+# links that directory of its copy to the work tree's integration-logs/<ansible-core line>/, and the
+# path printed is the one resolved.
 
 emulator_python="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
 # Modules run on localhost: pipelining spares copying each one to a temporary file first.
