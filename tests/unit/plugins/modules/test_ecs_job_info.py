@@ -236,11 +236,13 @@ def test_unsafe_input_is_refused_before_any_request_without_showing_a_secret(ser
     args = {key: value for key, value in module_args(server, **change).items() if value is not None}
     result = run_module(args, capsys)
     assert result['failed'] is True
-    # From ansible-core 2.21 a module refuses a NUL in any argument itself, when it logs its
-    # invocation to syslog (before any check of ours).
-    nul_refused = any('\x00' in str(value) for value in args.values()) and 'embedded null character' in result['msg']
-    assert words in result['msg'] or nul_refused
     assert server.requests == []
+    # A NUL in any argument: on Python 3.12+ ansible-core's own syslog logging of the invocation,
+    # before any check of ours, refuses it (2.21) or raises (2.20 and older: a traceback).
+    nul = any('\x00' in str(value) for value in args.values())
+    if nul and 'embedded null character' in result.get('exception', ''):
+        pytest.xfail('ansible-core before 2.21 on Python 3.12+ raises logging a NUL to syslog')
+    assert words in result['msg'] or (nul and 'embedded null character' in result['msg'])
     # The URL's password is the user's own text in the invocation, never in a message.
     assert not [secret for secret in (SECRET, 'demo-password-1', 'hunter2', 'tok-en-0001', 'MIItoken-0001') if secret in result['msg']]
     assert 'Traceback' not in json.dumps(result) and 'Unexpected' not in result['msg']
