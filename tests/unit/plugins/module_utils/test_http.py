@@ -597,19 +597,35 @@ def test_a_refused_password_login_names_the_login_options(server, clock, make_cl
     assert 'access_key' not in message and 'demo-password-1' not in message
 
 
+class ThreadClock:
+    """A clock per thread, moved only by that thread's sleeps: threads that all run at once, on any machine."""
+
+    def __init__(self, start=1000.0):
+        self.start = start
+        self._elapsed = threading.local()
+
+    def __call__(self):
+        return self.start + getattr(self._elapsed, 'seconds', 0.0)
+
+    def sleep(self, seconds):
+        assert seconds >= 0, 'asked to sleep a negative time: %r' % seconds
+        self._elapsed.seconds = getattr(self._elapsed, 'seconds', 0.0) + seconds
+
+
 def test_requests_queued_by_rate_limit_do_not_burst_at_the_deadline(server):
-    # Real clock: 8 workers at once, 10 requests a second, 0.55 s left. Only the turns that leave a
-    # request its shortest attempt (0.2 s) before the deadline are taken (at 0, 0.1, 0.2 and 0.3 s),
-    # each 0.1 s after the last; the others give up without sending anything.
+    # 8 workers at once, 1 request a second, 5.15 s left: they take the turns at 0, 1, ... 7 s. Only
+    # the turns that leave a request its shortest attempt (0.2 s) are used (0 to 4 s: the turn at 5 s
+    # would leave 0.15 s); the other workers wait until the deadline and give up, sending nothing.
     server.set_default(OK)
-    client = HttpClient(HuaweiConventions(), timeout=5.0, rate_limit=10.0, pool_size=8)
-    deadline = client.pacer._clock() + 0.55
+    clock = ThreadClock()
+    client = HttpClient(HuaweiConventions(), timeout=5.0, rate_limit=1.0, pool_size=8, sleep=clock.sleep, clock=clock)
+    deadline = clock() + 5.15
     outcomes, sent_at, lock = [], [], threading.Lock()
     original = client._attempt
 
     def timed_attempt(*args):
         with lock:
-            sent_at.append(client.pacer._clock())
+            sent_at.append(clock() - clock.start)
         return original(*args)
 
     client._attempt = timed_attempt
@@ -621,7 +637,7 @@ def test_requests_queued_by_rate_limit_do_not_burst_at_the_deadline(server):
         except JobwatchError as error:
             outcome = str(error)
         with lock:
-            outcomes.append(outcome)
+            outcomes.append((outcome, clock()))
 
     threads = [threading.Thread(target=one) for dummy in range(8)]
     for thread in threads:
@@ -629,15 +645,12 @@ def test_requests_queued_by_rate_limit_do_not_burst_at_the_deadline(server):
     for thread in threads:
         thread.join(10)
     client.session.close()
-    sent_at.sort()
-    # At most the four turns inside the deadline (fewer if this machine is slow to start the threads).
-    assert 1 <= len(sent_at) <= 4 and len(server.requests) == len(sent_at)
-    assert all(later - earlier >= 0.09 for earlier, later in zip(sent_at, sent_at[1:]))
-    # Each with at least the shortest attempt's time left.
-    assert all(moment <= deadline - SHORTEST_ATTEMPT for moment in sent_at)
-    refused = [text for text in outcomes if text != 'answered']
-    assert len(refused) == 8 - len(sent_at)
-    # A worker the machine started late finds no time left at all; the others, no turn in time.
-    assert all('rate_limit (10.0 a second) left no turn in time' in text or 'no time was left before the deadline' in text
-               for text in refused)
-    assert any('rate_limit (10.0 a second) left no turn in time' in text for text in refused)
+    # Each turn used 1/rate after the last, each with at least the shortest attempt's time left.
+    assert sorted(sent_at) == pytest.approx([0.0, 1.0, 2.0, 3.0, 4.0])
+    assert len(server.requests) == 5
+    assert all(clock.start + moment <= deadline - SHORTEST_ATTEMPT for moment in sent_at)
+    refused = [(text, ended) for text, ended in outcomes if text != 'answered']
+    assert len(refused) == 3 and len(outcomes) == 8
+    # Not a burst at the deadline: they waited it out and said why nothing was sent.
+    assert all('rate_limit (1.0 a second) left no turn in time' in text for text, ended in refused)
+    assert all(ended == pytest.approx(deadline) for text, ended in refused)
