@@ -40,12 +40,19 @@ stop_emulator() {
     rm -rf "${emulator_workdir}"
 }
 
-# Stops the emulator, then says how the target ended and how long it took.
+# Stops the emulator, then says how the target ended and how long it took: wall time, and the CPU
+# time of everything it ran (plays, their workers and modules, the emulator), which says what a
+# target costs whatever else the machine was doing.
 target_started="${SECONDS}"
 end_target() {
-    local rc=$?
+    local rc=$? cpu=
     stop_emulator
-    echo "$(basename "${PWD}"): exit ${rc} after $((SECONDS - target_started)) s (logs: ${target_log_dir:-none})"
+    if [ -n "${target_log_dir:-}" ] && times > "${target_log_dir}/times"; then
+        # The second line of `times`: the finished children's user and system time, as 1m2.345s.
+        cpu="$(awk 'function s(t) { sub(/s$/, "", t); split(t, p, "m"); return p[1] * 60 + p[2] }
+            NR == 2 { printf ", %.0f CPU-s", s($1) + s($2) }' "${target_log_dir}/times")"
+    fi
+    echo "$(basename "${PWD}"): exit ${rc} after $((SECONDS - target_started)) s${cpu} (logs: ${target_log_dir:-none})"
 }
 trap end_target EXIT
 
