@@ -13,7 +13,8 @@ import re
 import pytest
 import yaml
 
-from ansible_collections.jobwatch.cloud.plugins.modules import cfw_job_info, dataarts_job_status, dataworks_job_info, ecs_job_info
+from ansible_collections.jobwatch.cloud.plugins.modules import (alicloud_request, cfw_job_info, dataarts_job_status, dataworks_job_info,
+                                                                ecs_job_info, huaweicloud_request)
 
 MODULES = {module.__name__.rsplit('.', 1)[-1]: module
            for module in (ecs_job_info, cfw_job_info, dataarts_job_status, dataworks_job_info)}
@@ -54,6 +55,20 @@ def test_a_shared_key_is_documented_alike_in_every_module(key):
         shape[name] = tuple(normalized(entry.get(field)) for field in ('type', 'elements', 'returned'))
     assert len(set(first.values())) == 1, 'the first description item of %s differs: %s' % (key, first)
     assert len(set(shape.values())) == 1, 'type, elements or returned of %s differ: %s' % (key, shape)
+
+
+def shape(entry):
+    """What a result key is, less its words: type, elements, when returned, and the same of what it contains."""
+    return (entry.get('type'), entry.get('elements'), entry.get('returned'),
+            {key: shape(inner) for key, inner in entry.get('contains', {}).items()})
+
+
+def test_the_request_modules_document_the_same_result():
+    # One core (_request_task.py) returns the result of both; only the words for each cloud differ.
+    huawei, alibaba = (yaml.safe_load(module.RETURN) for module in (huaweicloud_request, alicloud_request))
+    assert sorted(huawei) == sorted(alibaba)
+    differ = {key: (shape(huawei[key]), shape(alibaba[key])) for key in huawei if shape(huawei[key]) != shape(alibaba[key])}
+    assert not differ, differ
 
 
 def test_the_check_can_fail():
