@@ -26,6 +26,8 @@ emulator_python="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
 export ANSIBLE_PIPELINING=true
 emulator_workdir="$(mktemp -d)"
 export PYTHONPATH="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator${PYTHONPATH:+:${PYTHONPATH}}"
+# The plays reach the emulator's control API with the emulator_uri action (action_plugins/).
+export ANSIBLE_ACTION_PLUGINS="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/jobwatch/cloud/tests/emulator/action_plugins${ANSIBLE_ACTION_PLUGINS:+:${ANSIBLE_ACTION_PLUGINS}}"
 
 stop_emulator_process() {
     if [ -n "${emulator_pid:-}" ]; then
