@@ -11,9 +11,9 @@ ansible-core line. integration.sh puts this directory on ANSIBLE_ACTION_PLUGINS.
 
 import json
 import os
+from urllib.error import HTTPError
 
 from ansible.errors import AnsibleActionFail
-from ansible.module_utils.six.moves.urllib.error import HTTPError
 from ansible.module_utils.urls import open_url
 from ansible.plugins.action import ActionBase
 
