@@ -191,7 +191,7 @@ $(LINE_INTEGRATION): integration-%: .venv-%/.installed
 # The integration targets in two parts, so that `make test` runs them at once: integration-<line>-a
 # runs $(INTEGRATION_A), integration-<line>-b every other target (a new target is never left out).
 # Together they run what `make integration-<line>` runs.
-INTEGRATION_A ?= many_jobs bad_input ecs_job_info dataarts_job_status single_job
+INTEGRATION_A ?= many_jobs bad_input ecs_job_info dataarts_job_status single_job examples
 $(addsuffix -a,$(LINE_INTEGRATION)): integration-%-a: .venv-%/.installed
 	@echo '== ansible-test integration with ansible-core $*: $(INTEGRATION_A)'
 	$(call line_test,$*,integration-$*-a) integration $(INTEGRATION_OPTS) $(INTEGRATION_A)
