@@ -224,7 +224,8 @@ class HttpClient:
         return JobwatchError(what, 'no time was left before the deadline to ask %s' % host, transient=True)
 
     def _time_left(self, pause, deadline):
-        return deadline is None or self._clock() + pause < deadline
+        # Room for the pause and an attempt after it: a pause that leaves less is not slept only to give up.
+        return deadline is None or self._clock() + pause + SHORTEST_ATTEMPT <= deadline
 
     def _attempt(self, method, url, what, query, headers, body, auth, answer_problem, deadline=None, accept=(), any_answer=False):
         """One request: connect, headers and the whole body within ``timeout`` and before ``deadline``."""

@@ -283,6 +283,19 @@ def test_a_deadline_stops_retrying_early(server, clock, make_client):
     assert 'gave up after 2 attempts' in str(caught.value)
 
 
+def test_a_pause_that_would_leave_no_time_for_an_attempt_is_not_slept(server, clock, make_client):
+    server.set_default(json_answer(503, {'error_code': 'SYS.0503', 'error_msg': 'busy'}))
+    client = make_client(retries=10, draw=1.0, base=1.0)
+    deadline = clock.now + 3.1
+    with pytest.raises(JobwatchError) as caught:
+        get(client, server, deadline=deadline)
+    # After the second attempt (at 1 s) the next pause (2 s) would end 0.1 s before the deadline, less
+    # than the shortest attempt: given up at once, not after sleeping only to give up.
+    assert clock.sleeps == [1.0]
+    assert len(server.requests) == 2 and deadline - clock.now == pytest.approx(2.1)
+    assert 'gave up after 2 attempts' in str(caught.value)
+
+
 def test_a_retry_after_beyond_the_deadline_is_not_waited_for(server, clock, make_client):
     server.add(json_answer(429, {'error_code': 'APIG.0308', 'error_msg': 'throttled'}, headers={'Retry-After': '120'}), OK)
     with pytest.raises(JobwatchError) as caught:
