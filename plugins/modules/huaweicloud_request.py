@@ -60,30 +60,16 @@ options:
       - The value of a header whose name mentions a credential (auth, token, key, secret, password, cookie, signature)
         is hidden like a no_log option - masked in messages and in the output.
     type: dict
-  status_code:
-    description:
-      - The HTTP statuses that count as success. Any other status fails the task.
-      - When not set, any 2xx status. An error status listed here is returned as an answer instead of failing the task.
-    type: list
-    elements: int
 extends_documentation_fragment:
   - jobwatch.cloud.huaweicloud
   - jobwatch.cloud.connection
+  - jobwatch.cloud.request
 attributes:
-  check_mode:
-    support: partial
-    description: C(GET) and C(HEAD) are sent; any other method is not, and the module returns what it would send.
-    details: A request other than C(GET) and C(HEAD) is not sent in check mode; RV(request) shows it instead.
-  diff_mode:
-    support: none
-    description: The module does not know the state before the call.
   action_group:
     support: full
     membership:
       - jobwatch.cloud.huaweicloud
     description: Use C(group/jobwatch.cloud.huaweicloud) in C(module_defaults) to set credentials once.
-notes:
-  - Redirects are not followed, as a signature is valid for one URL only.
 seealso:
   - module: jobwatch.cloud.ecs_job_info
   - name: Huawei Cloud API signing (AK/SK)
